@@ -1,0 +1,226 @@
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  DuckDBInstance,
+  DuckDBTimestampValue,
+  type DuckDBType,
+  type DuckDBValue,
+  LIST,
+  listValue,
+  VARCHAR,
+} from '@duckdb/node-api';
+import { UserError } from '../../errors.js';
+import type { Column, Table } from '../../store/tables.js';
+import type { CellValue, Engine, Row } from '../engine.js';
+import { Mutex } from '../mutex.js';
+import { ident, type Param, render, type Sql } from '../sql.js';
+import { duckdbDialect } from './dialect.js';
+
+export interface DuckDBOptions {
+  /** A file path, or `:memory:`. */
+  readonly path: string;
+  /** Worker threads for DuckDB; default: all cores. */
+  readonly threads?: number;
+  readonly memoryLimit?: string;
+}
+
+/** `2024-05-01 10:00:00.123` in UTC: the one text form DuckDB's TIMESTAMP parses without a time zone. */
+export function timestampText(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function bindValue(param: Param): [DuckDBValue, DuckDBType] {
+  const { value } = param;
+  if (value === null) return [null, VARCHAR];
+  switch (param.type) {
+    case 'string':
+    case 'json':
+      return [String(value), VARCHAR];
+    case 'double':
+      return [Number(value), DOUBLE];
+    case 'bigint':
+      return [BigInt(value as number), BIGINT];
+    case 'boolean':
+      return [Boolean(value), BOOLEAN];
+    case 'timestamp':
+      return [timestampText(value as Date), VARCHAR];
+    case 'string[]':
+      return [listValue([...(value as readonly string[])]), LIST(VARCHAR)];
+  }
+}
+
+function normaliseValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(normaliseValue);
+  return value;
+}
+
+function appendCell(appender: DuckDBAppender, column: Column, value: CellValue): void {
+  if (value === null || value === undefined) {
+    appender.appendNull();
+    return;
+  }
+  switch (column.type) {
+    case 'string':
+      appender.appendVarchar(String(value));
+      return;
+    case 'json':
+      appender.appendVarchar(typeof value === 'string' ? value : JSON.stringify(value));
+      return;
+    case 'double':
+      appender.appendDouble(Number(value));
+      return;
+    case 'bigint':
+      appender.appendBigInt(BigInt(value as number));
+      return;
+    case 'boolean':
+      appender.appendBoolean(Boolean(value));
+      return;
+    case 'timestamp':
+      appender.appendTimestamp(new DuckDBTimestampValue(BigInt((value as Date).getTime()) * 1000n));
+      return;
+  }
+}
+
+/** DuckDB, embedded: one file, one writing process. Reads use their own connection so they never wait on writes. */
+export class DuckDBEngine implements Engine {
+  readonly dialect = duckdbDialect;
+  private readonly mutex = new Mutex();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+  ) {}
+
+  static async open(options: DuckDBOptions): Promise<DuckDBEngine> {
+    const config: Record<string, string> = {};
+    if (options.threads) config['threads'] = String(options.threads);
+    if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(options.path, config);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/lock/i.test(message)) {
+        throw new UserError(
+          'database_locked',
+          `${options.path} is in use by another process (DuckDB allows one writer): ${message.split('\n')[0]}`,
+          'db',
+          409,
+        );
+      }
+      throw error;
+    }
+    const writer = await instance.connect();
+    const reader = await instance.connect();
+    for (const connection of [writer, reader]) await connection.run(`SET TimeZone = 'UTC'`);
+    return new DuckDBEngine(instance, writer, reader);
+  }
+
+  query(query: Sql): Promise<Row[]> {
+    return this.read(this.reader, query);
+  }
+
+  run(query: Sql): Promise<number> {
+    return this.mutex.run(() => this.write(this.writer, query));
+  }
+
+  stage(table: Table, rows: readonly (readonly CellValue[])[]): Promise<Sql> {
+    return this.mutex.run(() => this.stageOn(this.writer, table, rows));
+  }
+
+  transaction<T>(work: (tx: Engine) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      const connection = this.writer;
+      await connection.run('BEGIN TRANSACTION');
+      const tx: Engine = {
+        dialect: this.dialect,
+        query: (q) => this.read(connection, q),
+        run: (q) => this.write(connection, q),
+        stage: (table, rows) => this.stageOn(connection, table, rows),
+        transaction: (inner) => inner(tx),
+        close: async () => {},
+      };
+      try {
+        const result = await work(tx);
+        await connection.run('COMMIT');
+        return result;
+      } catch (error) {
+        await connection.run('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.run(async () => {
+      this.reader.closeSync();
+      this.writer.closeSync();
+      this.instance.closeSync();
+    });
+  }
+
+  private async read(connection: DuckDBConnection, query: Sql): Promise<Row[]> {
+    const { text, params } = render(query, this.dialect);
+    const bound = params.map(bindValue);
+    const reader = await connection.runAndReadAll(
+      text,
+      bound.map(([value]) => value),
+      bound.map(([, type]) => type),
+    );
+    const jsonColumns = new Set(
+      reader
+        .columnTypes()
+        .map((type, i) => (type.alias === 'JSON' ? reader.columnNames()[i] : undefined))
+        .filter((name): name is string => name !== undefined),
+    );
+    return reader.getRowObjectsJS().map((row) => {
+      const out: Row = {};
+      for (const [key, value] of Object.entries(row)) {
+        out[key] = jsonColumns.has(key) && typeof value === 'string' ? JSON.parse(value) : normaliseValue(value);
+      }
+      return out;
+    });
+  }
+
+  private async write(connection: DuckDBConnection, query: Sql): Promise<number> {
+    const { text, params } = render(query, this.dialect);
+    const bound = params.map(bindValue);
+    const result = await connection.run(
+      text,
+      bound.map(([value]) => value),
+      bound.map(([, type]) => type),
+    );
+    return result.rowsChanged;
+  }
+
+  private async stageOn(
+    connection: DuckDBConnection,
+    table: Table,
+    rows: readonly (readonly CellValue[])[],
+  ): Promise<Sql> {
+    const name = `staging_${table.name}`;
+    const quoted = this.dialect.quoteIdent(name);
+    await connection.run(
+      `CREATE TEMP TABLE IF NOT EXISTS ${quoted} AS SELECT * FROM ${this.dialect.quoteIdent(table.name)} LIMIT 0`,
+    );
+    await connection.run(`DELETE FROM ${quoted}`);
+    const appender = await connection.createAppender(name, 'main', 'temp');
+    try {
+      for (const row of rows) {
+        table.columns.forEach((column, i) => {
+          appendCell(appender, column, row[i] ?? null);
+        });
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    return ident(name);
+  }
+}

@@ -1,0 +1,24 @@
+import { migrate } from '../store/migrations.js';
+import { DuckDBEngine } from './duckdb/connection.js';
+import type { Engine } from './engine.js';
+
+export interface OpenOptions {
+  /** The DuckDB file, or `:memory:`. */
+  readonly db: string;
+  readonly threads?: number;
+}
+
+/** Opens the store and brings its schema up to date. */
+export async function openEngine(options: OpenOptions): Promise<Engine> {
+  const engine = await DuckDBEngine.open({
+    path: options.db,
+    ...(options.threads ? { threads: options.threads } : {}),
+  });
+  try {
+    await migrate(engine);
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  return engine;
+}

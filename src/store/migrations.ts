@@ -1,0 +1,43 @@
+import type { Dialect } from '../engines/dialect.js';
+import type { Engine } from '../engines/engine.js';
+import { int, type Sql, sql, str, ts } from '../engines/sql.js';
+import { accounts, apiKeys, events, identities, ingestLog, profiles, schemaMigrations, type Table } from './tables.js';
+
+/** A versioned schema change. Versions only grow; a released migration is never edited, a new one is added. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  up(dialect: Dialect): readonly Sql[];
+}
+
+const create =
+  (...tables: Table[]) =>
+  (dialect: Dialect) =>
+    tables.flatMap((table) => dialect.createTable(table));
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'profiles, accounts, events, identities, api keys, ingest log',
+    up: create(profiles, accounts, events, identities, apiKeys, ingestLog),
+  },
+];
+
+/** Brings the store's schema up to date; returns the versions it applied. */
+export async function migrate(engine: Engine): Promise<number[]> {
+  for (const statement of engine.dialect.createTable(schemaMigrations)) await engine.run(statement);
+  const rows = await engine.query(sql`SELECT version FROM schema_migrations`);
+  const done = new Set(rows.map((row) => Number(row['version'])));
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    if (done.has(migration.version)) continue;
+    await engine.transaction(async (tx) => {
+      for (const statement of migration.up(tx.dialect)) await tx.run(statement);
+      await tx.run(
+        sql`INSERT INTO schema_migrations VALUES (${int(migration.version)}, ${str(migration.name)}, ${ts(new Date())})`,
+      );
+    });
+    applied.push(migration.version);
+  }
+  return applied;
+}
