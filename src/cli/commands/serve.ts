@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import type { Engine } from '../../engines/engine.js';
+import { openEngine } from '../../engines/open.js';
+import { UserError } from '../../errors.js';
+import { findLocalServer } from '../../server/local-server.js';
+import { type RunningServer, startServer } from '../../server/serve.js';
+import { VERSION } from '../../version.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Output } from '../output.js';
+import { action, portNumber } from '../program.js';
+
+/** Serves until SIGINT/SIGTERM, then closes the server and the store cleanly. */
+export async function serveUntilStopped(
+  engine: Engine,
+  db: string,
+  listen: { port: number; host: string },
+  out: Output,
+  onReady?: (url: string) => void,
+): Promise<RunningServer> {
+  const running = await startServer({ engine, ...listen, db, version: VERSION });
+  out.error(`Strata ${VERSION} serving ${db} at ${running.url}  (API docs: ${running.url}/api/docs; Ctrl-C stops)`);
+  onReady?.(running.url);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  out.error('stopping…');
+  await running.close();
+  await engine.close();
+  return running;
+}
+
+export async function assertNotServed(db: string): Promise<void> {
+  const server = db === ':memory:' ? null : await findLocalServer(db);
+  if (server) {
+    throw new UserError('database_busy', `${db} is already served by pid ${server.pid} at ${server.url}`, 'db', 409);
+  }
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the ingestion API (/v1), the management API (/api) and its docs')
+    .option('--port <port>', 'TCP port', portNumber, 8787)
+    .option('--host <host>', 'interface to listen on (0.0.0.0 for all)', '127.0.0.1')
+    .action(
+      action(async ({ options, out }, flags: { port: number; host: string }) => {
+        await assertNotServed(options.db);
+        const engine = await openEngine({ db: options.db });
+        await serveUntilStopped(engine, options.db, flags, out);
+        return ExitCode.ok;
+      }),
+    );
+}

@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { registerDemo } from './commands/demo.js';
+import { registerImport } from './commands/import.js';
+import { registerKeys } from './commands/keys.js';
+import { registerServe } from './commands/serve.js';
+import { registerStats } from './commands/stats.js';
+import { ExitCode } from './exit-codes.js';
+import { type Output, consoleOutput } from './output.js';
+import { state } from './program.js';
+
+/** Builds the `strata` command tree. */
+export function buildProgram(): Command {
+  const program = new Command('strata')
+    .description('Strata: collect, segment and act on your users and customers')
+    .version(VERSION)
+    .option('--db <file>', 'the DuckDB file', process.env['STRATA_DB'] ?? './strata.duckdb')
+    .option('--workspace <name>', 'workspace to act on', process.env['STRATA_WORKSPACE'] ?? 'default')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDemo(program);
+  registerServe(program);
+  registerImport(program);
+  registerStats(program);
+  registerKeys(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (0 ok, 1 internal, 2 usage or input, 3 busy, 4 not found). */
+export async function main(argv: readonly string[], out: Output = consoleOutput): Promise<number> {
+  state.exitCode = ExitCode.ok;
+  state.out = out;
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    throw error;
+  }
+  return state.exitCode;
+}

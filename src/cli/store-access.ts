@@ -1,0 +1,43 @@
+import type { Engine } from '../engines/engine.js';
+import { openEngine } from '../engines/open.js';
+import { UserError } from '../errors.js';
+import { findLocalServer } from '../server/local-server.js';
+import { ApiClient } from './api-client.js';
+
+export interface GlobalOptions {
+  readonly db: string;
+  readonly workspace: string;
+  readonly json: boolean;
+}
+
+/** How a command reaches the store: directly, or through the server that holds the file. */
+export interface Access<T> {
+  local(engine: Engine): Promise<T>;
+  /** Absent when the command cannot run through a server (it then fails with a message saying so). */
+  remote?(client: ApiClient): Promise<T>;
+}
+
+/**
+ * Runs a command against the store. DuckDB allows one writing process per file: when a Strata server holds it, the
+ * command goes through that server's API with its local admin token, or fails saying so.
+ */
+export async function withStore<T>(options: GlobalOptions, what: string, access: Access<T>): Promise<T> {
+  if (options.db !== ':memory:') {
+    const server = await findLocalServer(options.db);
+    if (server) {
+      if (access.remote) return access.remote(new ApiClient(server.url, server.token));
+      throw new UserError(
+        'database_busy',
+        `${options.db} is held by the Strata server at ${server.url} (pid ${server.pid}); ${what} cannot run through it. Stop the server first, or send data to ${server.url}/v1/batch.`,
+        'db',
+        409,
+      );
+    }
+  }
+  const engine = await openEngine({ db: options.db });
+  try {
+    return await access.local(engine);
+  } finally {
+    await engine.close();
+  }
+}
