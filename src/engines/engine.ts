@@ -1,5 +1,6 @@
 import type { Table } from '../store/tables.js';
 import type { Dialect } from './dialect.js';
+import type { SegmentDialect } from './segment-dialect.js';
 import type { Sql } from './sql.js';
 
 /** A result row, normalised by the connection: numbers, strings, booleans, Dates, parsed JSON, arrays, null. */
@@ -13,7 +14,7 @@ export type CellValue = string | number | boolean | Date | null | object;
  * engine. Writes are serialised by the engine: DuckDB allows one writer, and ordering matters for idempotency.
  */
 export interface Engine {
-  readonly dialect: Dialect;
+  readonly dialect: Dialect & SegmentDialect;
   /** Runs a query and returns normalised rows. */
   query(query: Sql): Promise<Row[]>;
   /** Runs a statement and returns the number of rows it changed. */

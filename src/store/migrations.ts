@@ -1,7 +1,22 @@
 import type { Dialect } from '../engines/dialect.js';
 import type { Engine } from '../engines/engine.js';
 import { int, type Sql, sql, str, ts } from '../engines/sql.js';
-import { accounts, apiKeys, events, identities, ingestLog, profiles, schemaMigrations, type Table } from './tables.js';
+import {
+  accounts,
+  apiKeys,
+  events,
+  identities,
+  ingestLog,
+  profiles,
+  schemaMigrations,
+  segmentChanges,
+  segmentMembers,
+  segmentRefreshes,
+  segments,
+  segmentVersions,
+  staticMembers,
+  type Table,
+} from './tables.js';
 
 /** A versioned schema change. Versions only grow; a released migration is never edited, a new one is added. */
 export interface Migration {
@@ -20,6 +35,11 @@ export const migrations: readonly Migration[] = [
     version: 1,
     name: 'profiles, accounts, events, identities, api keys, ingest log',
     up: create(profiles, accounts, events, identities, apiKeys, ingestLog),
+  },
+  {
+    version: 2,
+    name: 'segments, versions, members, change log, refreshes, static members',
+    up: create(segments, segmentVersions, segmentMembers, segmentChanges, segmentRefreshes, staticMembers),
   },
 ];
 

@@ -123,3 +123,87 @@ export const schemaMigrations: Table = {
   primaryKey: ['version'],
   sortKey: ['version'],
 };
+
+/** Saved segments: the current definition; every version is kept in `segment_versions`. */
+export const segments: Table = {
+  name: 'segments',
+  columns: [
+    col('workspace', 'string'),
+    col('id', 'string'),
+    col('name', 'string'),
+    col('description', 'string', true),
+    col('kind', 'string'),
+    col('rule', 'json', true),
+    col('version', 'bigint'),
+    col('created_at', 'timestamp'),
+    col('updated_at', 'timestamp'),
+  ],
+  primaryKey: ['workspace', 'id'],
+  sortKey: ['workspace', 'id'],
+};
+
+export const segmentVersions: Table = {
+  name: 'segment_versions',
+  columns: [
+    col('workspace', 'string'),
+    col('segment_id', 'string'),
+    col('version', 'bigint'),
+    col('name', 'string'),
+    col('description', 'string', true),
+    col('rule', 'json', true),
+    col('created_at', 'timestamp'),
+  ],
+  primaryKey: ['workspace', 'segment_id', 'version'],
+  sortKey: ['workspace', 'segment_id', 'version'],
+};
+
+/** Current members of each segment, as of its last refresh. */
+export const segmentMembers: Table = {
+  name: 'segment_members',
+  columns: [
+    col('workspace', 'string'),
+    col('segment_id', 'string'),
+    col('user_id', 'string'),
+    col('since', 'timestamp'),
+  ],
+  sortKey: ['workspace', 'segment_id', 'user_id'],
+};
+
+/** The append-only enter/exit log; `seq` grows by one per change within a workspace. */
+export const segmentChanges: Table = {
+  name: 'segment_changes',
+  columns: [
+    col('workspace', 'string'),
+    col('seq', 'bigint'),
+    col('segment_id', 'string'),
+    col('user_id', 'string'),
+    col('change', 'string'),
+    col('at', 'timestamp'),
+    col('recorded_at', 'timestamp'),
+  ],
+  sortKey: ['workspace', 'seq'],
+};
+
+/** One row per refresh: size and movement, the segment's size history. */
+export const segmentRefreshes: Table = {
+  name: 'segment_refreshes',
+  columns: [
+    col('workspace', 'string'),
+    col('segment_id', 'string'),
+    col('at', 'timestamp'),
+    col('size', 'bigint'),
+    col('entered', 'bigint'),
+    col('exited', 'bigint'),
+    col('duration_ms', 'double'),
+    col('recorded_at', 'timestamp'),
+  ],
+  sortKey: ['workspace', 'segment_id', 'at'],
+};
+
+/** The uploaded user ids of static segments. */
+export const staticMembers: Table = {
+  name: 'static_members',
+  columns: [col('workspace', 'string'), col('segment_id', 'string'), col('user_id', 'string')],
+  primaryKey: ['workspace', 'segment_id', 'user_id'],
+  sortKey: ['workspace', 'segment_id', 'user_id'],
+};

@@ -1,0 +1,58 @@
+import { isoTimePattern } from '../../segments/ir/lower.js';
+import type { ValueType } from '../../segments/ir/nodes.js';
+import type { AggregateFn, SegmentDialect } from '../segment-dialect.js';
+import { type Sql, int, sql, str } from '../sql.js';
+import { jsonPointer } from './dialect.js';
+
+const NUMERIC = sql`('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')`;
+
+/** DuckDB's fragments for the segment compiler: JSON pointers as parameters, `FILTER (WHERE …)` aggregates. */
+export const duckdbSegmentDialect: SegmentDialect = {
+  jsonTyped(column: Sql, path: readonly string[], type: ValueType): Sql {
+    const pointer = str(jsonPointer(path));
+    const kind = sql`json_type(${column}, ${pointer})`;
+    switch (type) {
+      case 'number':
+        return sql`(CASE WHEN ${kind} IN ${NUMERIC} THEN CAST(json_extract(${column}, ${pointer}) AS DOUBLE) END)`;
+      case 'string':
+        return sql`(CASE WHEN ${kind} = 'VARCHAR' THEN json_extract_string(${column}, ${pointer}) END)`;
+      case 'boolean':
+        return sql`(CASE WHEN ${kind} = 'BOOLEAN' THEN CAST(json_extract(${column}, ${pointer}) AS BOOLEAN) END)`;
+      case 'time': {
+        const text = sql`json_extract_string(${column}, ${pointer})`;
+        return sql`(CASE WHEN ${kind} = 'VARCHAR' AND regexp_full_match(${text}, ${str(isoTimePattern)})
+                    THEN epoch_ms(TRY_CAST(${text} AS TIMESTAMPTZ)) END)`;
+      }
+    }
+  },
+  jsonPresent(column: Sql, path: readonly string[]): Sql {
+    return sql`coalesce(json_type(${column}, ${str(jsonPointer(path))}) <> 'NULL', false)`;
+  },
+  jsonScalarKey(column: Sql, path: readonly string[]): Sql {
+    const pointer = str(jsonPointer(path));
+    const kind = sql`json_type(${column}, ${pointer})`;
+    return sql`(CASE WHEN ${kind} IN ${NUMERIC} THEN 'n:' || CAST(CAST(json_extract(${column}, ${pointer}) AS DOUBLE) AS VARCHAR)
+                WHEN ${kind} = 'VARCHAR' THEN 's:' || json_extract_string(${column}, ${pointer})
+                WHEN ${kind} = 'BOOLEAN' THEN 'b:' || CAST(json_extract(${column}, ${pointer}) AS VARCHAR) END)`;
+  },
+  textMatch(op, text: Sql, needle: Sql): Sql {
+    const lowered = sql`lower(${text})`;
+    if (op === 'contains') return sql`contains(${lowered}, ${needle})`;
+    if (op === 'starts_with') return sql`starts_with(${lowered}, ${needle})`;
+    return sql`suffix(${lowered}, ${needle})`;
+  },
+  countIf(condition: Sql): Sql {
+    return sql`count(*) FILTER (WHERE ${condition})`;
+  },
+  aggregateIf(fn: AggregateFn, value: Sql, condition: Sql): Sql {
+    if (fn === 'count_distinct') return sql`count(DISTINCT ${value}) FILTER (WHERE ${condition})`;
+    const name = { sum: sql`sum`, avg: sql`avg`, min: sql`min`, max: sql`max` }[fn];
+    return sql`${name}(${value}) FILTER (WHERE ${condition})`;
+  },
+  epochMs(timestamp: Sql): Sql {
+    return sql`epoch_ms(${timestamp})`;
+  },
+  addMs(timestamp: Sql, ms: number): Sql {
+    return sql`(${timestamp} + to_milliseconds(${int(ms)}))`;
+  },
+};

@@ -1,0 +1,241 @@
+import { compare, parseTime } from './ir/lower.js';
+import type { EventSelector, IrNode, Predicate, PropertyTest, SegmentIr, TimeRange, ValueRef } from './ir/nodes.js';
+
+/**
+ * The reference evaluator: the same IR, evaluated in memory for one user. It is the oracle every compiled query
+ * must agree with, and it powers `explain`. It favours obviousness over speed.
+ */
+
+export interface UserEvent {
+  readonly messageId: string;
+  readonly name: string;
+  /** Epoch milliseconds. */
+  readonly ts: number;
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+export interface UserData {
+  readonly userId: string;
+  readonly traits: Readonly<Record<string, unknown>>;
+  /** The traits of the user's account, or null when the user has none. */
+  readonly account: Readonly<Record<string, unknown>> | null;
+  readonly events: readonly UserEvent[];
+  /** Ids of the static segments the user is listed in. */
+  readonly staticSegments: ReadonlySet<string>;
+}
+
+/** One node of an explanation: what was tested, what the user's data held, and the verdict. */
+export interface Explanation {
+  readonly node: IrNode['kind'];
+  readonly result: boolean;
+  readonly detail: string;
+  readonly actual?: unknown;
+  readonly children?: readonly Explanation[];
+}
+
+/** Follows a key path into nested objects and arrays; JSON null counts as missing. */
+export function lookup(root: unknown, path: readonly string[]): unknown {
+  let current = root;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    if (Array.isArray(current)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(key)) return undefined;
+      current = current[Number(key)];
+    } else current = (current as Record<string, unknown>)[key];
+  }
+  return current === null ? undefined : current;
+}
+
+/** Compares strings by Unicode code point, as the SQL engines compare UTF-8 bytes. */
+export function compareText(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = (x[i]?.codePointAt(0) ?? 0) - (y[i]?.codePointAt(0) ?? 0);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/** The value as the predicate's type, or undefined when it is missing or of another type. */
+function typedValue(value: unknown, type: 'number' | 'string' | 'boolean' | 'time'): number | string | boolean | undefined {
+  switch (type) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+    case 'string':
+      return typeof value === 'string' ? value : undefined;
+    case 'boolean':
+      return typeof value === 'boolean' ? value : undefined;
+    case 'time':
+      if (typeof value === 'number') return value;
+      return typeof value === 'string' ? (parseTime(value) ?? undefined) : undefined;
+  }
+}
+
+function order(a: number | string | boolean, b: number | string | boolean): number {
+  if (typeof a === 'string' && typeof b === 'string') return compareText(a, b);
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  return (a as number) - (b as number);
+}
+
+/** Whether a value passes a predicate (before negation, a missing value fails every positive test). */
+export function testValue(value: unknown, predicate: Predicate): boolean {
+  const positive = (): boolean => {
+    switch (predicate.kind) {
+      case 'exists':
+        return value !== undefined && value !== null;
+      case 'cmp': {
+        const v = typedValue(value, predicate.type);
+        if (v === undefined) return false;
+        const d = order(v, predicate.value);
+        return compare(d, predicate.op, 0);
+      }
+      case 'in': {
+        const v = typedValue(value, predicate.type);
+        return v !== undefined && predicate.values.some((candidate) => order(v, candidate) === 0);
+      }
+      case 'text': {
+        if (typeof value !== 'string') return false;
+        const text = value.toLowerCase();
+        if (predicate.op === 'contains') return text.includes(predicate.value);
+        if (predicate.op === 'starts_with') return text.startsWith(predicate.value);
+        return text.endsWith(predicate.value);
+      }
+      case 'range': {
+        const v = typedValue(value, predicate.type);
+        if (typeof v !== 'number') return false;
+        const low = predicate.lowInclusive ? v >= predicate.low : v > predicate.low;
+        const high = predicate.highInclusive ? v <= predicate.high : v < predicate.high;
+        return low && high;
+      }
+    }
+  };
+  return predicate.negate ? !positive() : positive();
+}
+
+export function inRange(ts: number, range: TimeRange): boolean {
+  if (range.from !== null && (range.fromInclusive ? ts < range.from : ts <= range.from)) return false;
+  return range.toInclusive ? ts <= range.to : ts < range.to;
+}
+
+const passes = (event: UserEvent, where: readonly PropertyTest[]) =>
+  where.every((test) => testValue(lookup(event.properties, test.path), test.predicate));
+
+function selected(data: UserData, select: EventSelector): UserEvent[] {
+  return data.events.filter((e) => e.name === select.event && inRange(e.ts, select.range) && passes(e, select.where));
+}
+
+function refValue(data: UserData, ref: ValueRef, asOf: number): unknown {
+  switch (ref.source) {
+    case 'trait':
+      return lookup(data.traits, ref.path);
+    case 'account':
+      return data.account ? lookup(data.account, ref.path) : undefined;
+    case 'builtin': {
+      const times = data.events.filter((e) => e.ts <= asOf).map((e) => e.ts);
+      if (times.length === 0) return undefined;
+      return ref.name === 'first_seen' ? Math.min(...times) : Math.max(...times);
+    }
+  }
+}
+
+function aggregate(fn: 'sum' | 'avg' | 'min' | 'max' | 'count_distinct', events: UserEvent[], path: readonly string[]) {
+  if (events.length === 0) return undefined;
+  const values = events.map((e) => lookup(e.properties, path));
+  if (fn === 'count_distinct') {
+    const keys = new Set(
+      values.filter((v) => ['string', 'number', 'boolean'].includes(typeof v)).map((v) => `${typeof v}:${String(v)}`),
+    );
+    return keys.size;
+  }
+  const numbers = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (numbers.length === 0) return undefined;
+  if (fn === 'min') return Math.min(...numbers);
+  if (fn === 'max') return Math.max(...numbers);
+  const sum = numbers.reduce((a, b) => a + b, 0);
+  return fn === 'sum' ? sum : sum / numbers.length;
+}
+
+/** Whether distinct events match the steps in order (each at or after the previous), the last within the limit. */
+function sequenceMatches(data: UserData, node: Extract<IrNode, { kind: 'sequence' }>): boolean {
+  const candidates = node.steps.map((step) =>
+    data.events
+      .filter((e) => e.name === step.event && inRange(e.ts, node.range) && passes(e, step.where))
+      .sort((a, b) => a.ts - b.ts),
+  );
+  for (const start of candidates[0] ?? []) {
+    const used = new Set<UserEvent>([start]);
+    let at = start.ts;
+    let ok = true;
+    for (const list of candidates.slice(1)) {
+      // The earliest usable event is always the best choice: it leaves the most room for the steps after it.
+      const next = list.find((e) => e.ts >= at && !used.has(e));
+      if (!next || (node.withinMs !== null && next.ts - start.ts > node.withinMs)) {
+        ok = false;
+        break;
+      }
+      used.add(next);
+      at = next.ts;
+    }
+    if (ok) return true;
+  }
+  return false;
+}
+
+function explainNode(node: IrNode, data: UserData, asOf: number): Explanation {
+  switch (node.kind) {
+    case 'and':
+    case 'or': {
+      const children = node.children.map((child) => explainNode(child, data, asOf));
+      const result = node.kind === 'and' ? children.every((c) => c.result) : children.some((c) => c.result);
+      return { node: node.kind, result, detail: node.kind, children };
+    }
+    case 'not': {
+      const child = explainNode(node.child, data, asOf);
+      return { node: 'not', result: !child.result, detail: 'not', children: [child] };
+    }
+    case 'const':
+      return { node: 'const', result: node.value, detail: node.reason };
+    case 'value': {
+      const actual = refValue(data, node.ref, asOf);
+      const name = node.ref.source === 'builtin' ? node.ref.name : `${node.ref.source}.${node.ref.path.join('.')}`;
+      return { node: 'value', result: testValue(actual, node.predicate), detail: name, actual: actual ?? null };
+    }
+    case 'count': {
+      const count = selected(data, node.select).length;
+      return {
+        node: 'count',
+        result: compare(count, node.op, node.value),
+        detail: `count of "${node.select.event}" ${node.op} ${node.value}`,
+        actual: count,
+      };
+    }
+    case 'aggregate': {
+      const value = aggregate(node.fn, selected(data, node.select), node.property);
+      return {
+        node: 'aggregate',
+        result: value !== undefined && compare(value, node.op, node.value),
+        detail: `${node.fn}(${node.property.join('.')}) of "${node.select.event}" ${node.op} ${node.value}`,
+        actual: value ?? null,
+      };
+    }
+    case 'sequence':
+      return {
+        node: 'sequence',
+        result: sequenceMatches(data, node),
+        detail: `sequence ${node.steps.map((s) => `"${s.event}"`).join(' → ')}`,
+      };
+    case 'static':
+      return { node: 'static', result: data.staticSegments.has(node.segmentId), detail: `listed in ${node.segmentId}` };
+  }
+}
+
+/** Whether the user is a member, with the reason for every node. */
+export function explain(ir: SegmentIr, data: UserData): Explanation {
+  return explainNode(ir.root, data, ir.asOf);
+}
+
+/** Whether the user is a member. */
+export function evaluate(ir: SegmentIr, data: UserData): boolean {
+  return explainNode(ir.root, data, ir.asOf).result;
+}

@@ -1,0 +1,126 @@
+import type { Engine } from '../engines/engine.js';
+import { int, num, sql, str, ts } from '../engines/sql.js';
+import { UserError } from '../errors.js';
+import { dependencyOrder } from './dependencies.js';
+import { lower } from './ir/lower.js';
+import type { IrNode, SegmentIr } from './ir/nodes.js';
+import { compileMembers } from './sql/compile.js';
+import { getSegment, listSegments, type SavedSegment, segmentLookup } from './store.js';
+
+export interface RefreshResult {
+  readonly segmentId: string;
+  readonly name: string;
+  readonly asOf: Date;
+  readonly size: number;
+  readonly entered: number;
+  readonly exited: number;
+  readonly durationMs: number;
+}
+
+/** Lowers a saved segment for one evaluation time; a static segment is its uploaded list. */
+export function segmentIr(segment: SavedSegment, saved: readonly SavedSegment[], asOf: Date): SegmentIr {
+  if (segment.kind === 'static' || !segment.rule) {
+    const root: IrNode = { kind: 'static', segmentId: segment.id };
+    return { root, asOf: asOf.getTime(), events: [], traits: [], timeDependent: false };
+  }
+  const lowered = lower(segment.rule, { asOf, segment: segmentLookup(saved) });
+  if (!lowered.ok) {
+    // Saved definitions were valid when saved; a failure now means a referenced segment changed underneath.
+    const issue = lowered.issues[0];
+    throw new UserError(
+      issue?.code ?? 'invalid_definition',
+      `segment "${segment.name}": ${issue?.message}`,
+      issue?.path ?? '',
+      409,
+    );
+  }
+  return lowered.ir;
+}
+
+/**
+ * Recomputes a segment's membership as of `asOf` with one query, diffs it against the stored membership, appends
+ * the entered/exited rows to the change log with increasing sequence numbers, and records the size.
+ */
+export async function refreshSegment(
+  engine: Engine,
+  workspace: string,
+  idOrName: string,
+  options: { asOf?: Date } = {},
+): Promise<RefreshResult> {
+  const segment = await getSegment(engine, workspace, idOrName);
+  return refreshOne(engine, workspace, segment, await listSegments(engine, workspace), options.asOf ?? new Date());
+}
+
+/** Refreshes every segment of a workspace in dependency order. */
+export async function refreshAll(
+  engine: Engine,
+  workspace: string,
+  options: { asOf?: Date } = {},
+): Promise<RefreshResult[]> {
+  const saved = await listSegments(engine, workspace);
+  const asOf = options.asOf ?? new Date();
+  const results: RefreshResult[] = [];
+  for (const segment of dependencyOrder(saved)) results.push(await refreshOne(engine, workspace, segment, saved, asOf));
+  return results;
+}
+
+async function refreshOne(
+  engine: Engine,
+  workspace: string,
+  segment: SavedSegment,
+  saved: readonly SavedSegment[],
+  asOf: Date,
+): Promise<RefreshResult> {
+  const started = performance.now();
+  const ir = segmentIr(segment, saved, asOf);
+  const w = str(workspace);
+  const id = str(segment.id);
+  const at = ts(asOf);
+  return engine.transaction(async (tx) => {
+    const members = compileMembers(ir, tx.dialect, { workspace });
+    const [last] = await tx.query(sql`SELECT coalesce(max(seq), 0) AS seq FROM segment_changes WHERE workspace = ${w}`);
+    const base = Number(last?.['seq'] ?? 0);
+    await tx.run(
+      sql`INSERT INTO segment_changes
+          WITH fresh AS (${members}),
+               old AS (SELECT user_id FROM segment_members WHERE workspace = ${w} AND segment_id = ${id}),
+               diff AS (
+                 SELECT user_id, 'entered' AS change FROM fresh WHERE user_id NOT IN (SELECT user_id FROM old)
+                 UNION ALL
+                 SELECT user_id, 'exited' AS change FROM old WHERE user_id NOT IN (SELECT user_id FROM fresh))
+          SELECT ${w}, ${int(base)} + row_number() OVER (ORDER BY change DESC, user_id), ${id}, user_id, change, ${at},
+                 ${ts(new Date())}
+          FROM diff`,
+    );
+    const changed = sql`SELECT user_id FROM segment_changes WHERE workspace = ${w} AND seq > ${int(base)}`;
+    await tx.run(
+      sql`DELETE FROM segment_members WHERE workspace = ${w} AND segment_id = ${id}
+          AND user_id IN (${changed} AND change = 'exited')`,
+    );
+    await tx.run(
+      sql`INSERT INTO segment_members SELECT ${w}, ${id}, user_id, ${at} FROM segment_changes
+          WHERE workspace = ${w} AND seq > ${int(base)} AND change = 'entered'`,
+    );
+    const [counts] = await tx.query(
+      sql`SELECT (SELECT count(*) FROM segment_members WHERE workspace = ${w} AND segment_id = ${id}) AS size,
+                 sum(CASE WHEN change = 'entered' THEN 1 ELSE 0 END) AS entered,
+                 sum(CASE WHEN change = 'exited' THEN 1 ELSE 0 END) AS exited
+          FROM segment_changes WHERE workspace = ${w} AND seq > ${int(base)}`,
+    );
+    const durationMs = performance.now() - started;
+    const result: RefreshResult = {
+      segmentId: segment.id,
+      name: segment.name,
+      asOf,
+      size: Number(counts?.['size'] ?? 0),
+      entered: Number(counts?.['entered'] ?? 0),
+      exited: Number(counts?.['exited'] ?? 0),
+      durationMs,
+    };
+    await tx.run(
+      sql`INSERT INTO segment_refreshes VALUES (${w}, ${id}, ${at}, ${int(result.size)}, ${int(result.entered)},
+          ${int(result.exited)}, ${num(durationMs)}, ${ts(new Date())})`,
+    );
+    return result;
+  });
+}
