@@ -5,6 +5,7 @@ export class ApiClient {
   constructor(
     readonly url: string,
     private readonly token: string,
+    private readonly workspace: string,
   ) {}
 
   get<T>(path: string): Promise<T> {
@@ -13,6 +14,10 @@ export class ApiClient {
 
   post<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('POST', path, body);
+  }
+
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
   }
 
   delete<T>(path: string): Promise<T> {
@@ -24,6 +29,7 @@ export class ApiClient {
       method,
       headers: {
         authorization: `Bearer ${this.token}`,
+        'x-strata-workspace': this.workspace,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -3,10 +3,11 @@ import { VERSION } from '../version.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
+import { registerSegment } from './commands/segment.js';
 import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
 import { ExitCode } from './exit-codes.js';
-import { type Output, consoleOutput } from './output.js';
+import { consoleOutput, type Output } from './output.js';
 import { state } from './program.js';
 
 /** Builds the `strata` command tree. */
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerServe(program);
   registerImport(program);
+  registerSegment(program);
   registerStats(program);
   registerKeys(program);
   for (const command of program.commands) command.exitOverride();

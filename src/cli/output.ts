@@ -25,8 +25,7 @@ export function table(rows: readonly Record<string, unknown>[], columns: readonl
   const cells = rows.map((row) => columns.map((column) => format(row[column])));
   const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((r) => (r[i] ?? '').length)));
   const numeric = columns.map((column) => rows.every((row) => typeof row[column] === 'number' || row[column] == null));
-  const pad = (text: string, i: number) =>
-    numeric[i] ? text.padStart(widths[i] ?? 0) : text.padEnd(widths[i] ?? 0);
+  const pad = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i] ?? 0) : text.padEnd(widths[i] ?? 0));
   const lines = [columns.map(pad).join('  '), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (const row of cells) lines.push(row.map(pad).join('  ').trimEnd());
   return lines.join('\n');

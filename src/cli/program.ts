@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { ExitCode } from './exit-codes.js';
-import { type Output, consoleOutput } from './output.js';
+import { consoleOutput, type Output } from './output.js';
 import type { GlobalOptions } from './store-access.js';
 
 /** What every command receives: the global options and where to write. */
@@ -34,7 +34,8 @@ export function action<A extends unknown[]>(fn: Action<A>) {
       state.exitCode = (await fn(ctx, ...(args.slice(0, -1) as A))) ?? ExitCode.ok;
     } catch (error) {
       if (error instanceof UserError) {
-        if (ctx.options.json) ctx.out.json({ error: { code: error.code, message: error.message, path: error.path, issues: error.issues } });
+        if (ctx.options.json)
+          ctx.out.json({ error: { code: error.code, message: error.message, path: error.path, issues: error.issues } });
         else {
           ctx.out.error(`error: ${error.message}${error.path ? ` (at ${error.path})` : ''}`);
           for (const issue of error.issues.length > 1 ? error.issues : []) {

@@ -25,7 +25,7 @@ export async function withStore<T>(options: GlobalOptions, what: string, access:
   if (options.db !== ':memory:') {
     const server = await findLocalServer(options.db);
     if (server) {
-      if (access.remote) return access.remote(new ApiClient(server.url, server.token));
+      if (access.remote) return access.remote(new ApiClient(server.url, server.token, options.workspace));
       throw new UserError(
         'database_busy',
         `${options.db} is held by the Strata server at ${server.url} (pid ${server.pid}); ${what} cannot run through it. Stop the server first, or send data to ${server.url}/v1/batch.`,

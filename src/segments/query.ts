@@ -1,3 +1,4 @@
+import { dialectNamed, dialectNames } from '../engines/dialects.js';
 import type { Engine } from '../engines/engine.js';
 import { int, render, sql, str } from '../engines/sql.js';
 import { fromZod, UserError } from '../errors.js';
@@ -57,16 +58,24 @@ export async function previewCount(
   return { count: Number(row?.['members'] ?? 0), asOf, durationMs: performance.now() - started };
 }
 
-/** The SQL a saved segment (or an unsaved rule) compiles to, with its parameters, for reading. */
+/** The SQL a saved segment compiles to (for DuckDB or another dialect), with its parameters, for reading. */
 export async function segmentSql(
   engine: Engine,
   workspace: string,
   idOrName: string,
-  options: { asOf?: Date } = {},
+  options: { asOf?: Date; engine?: string } = {},
 ): Promise<{ sql: string; params: unknown[] }> {
+  const dialect = options.engine ? dialectNamed(options.engine) : engine.dialect;
+  if (!dialect) {
+    throw new UserError(
+      'unknown_engine',
+      `no SQL dialect "${options.engine}"; known: ${dialectNames.join(', ')}`,
+      'engine',
+    );
+  }
   const segment = await getSegment(engine, workspace, idOrName);
   const ir = segmentIr(segment, await listSegments(engine, workspace), options.asOf ?? new Date());
-  const rendered = render(compileMembers(ir, engine.dialect, { workspace }), engine.dialect);
+  const rendered = render(compileMembers(ir, dialect, { workspace }), dialect);
   return {
     sql: rendered.text,
     params: rendered.params.map((p) => (p.value instanceof Date ? p.value.toISOString() : p.value)),

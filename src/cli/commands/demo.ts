@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_DEMO_USERS, type DemoSummary, loadDemo } from '../../demo/index.js';
-import { UserError } from '../../errors.js';
 import { openEngine } from '../../engines/open.js';
+import { UserError } from '../../errors.js';
 import { createApiKey } from '../../keys/api-keys.js';
 import { getStats } from '../../store/stats.js';
 import { ExitCode } from '../exit-codes.js';
@@ -23,7 +23,8 @@ interface DemoFlags {
 function parseEnd(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const end = new Date(value);
-  if (Number.isNaN(end.getTime())) throw new UserError('invalid_option', `--end must be an ISO date, got "${value}"`, 'end');
+  if (Number.isNaN(end.getTime()))
+    throw new UserError('invalid_option', `--end must be an ISO date, got "${value}"`, 'end');
   return end;
 }
 
@@ -60,7 +61,8 @@ export function registerDemo(program: Command): void {
             users: flags.users,
             seed: flags.seed,
             ...(end ? { end } : {}),
-            onProgress: (p) => bar.update(p.usersDone, p.users, `users, ${p.messages.toLocaleString('en-US')} messages`),
+            onProgress: (p) =>
+              bar.update(p.usersDone, p.users, `users, ${p.messages.toLocaleString('en-US')} messages`),
           });
           bar.done();
           out.error(

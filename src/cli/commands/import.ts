@@ -1,12 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { UserError } from '../../errors.js';
-import {
-  type ImportKind,
-  type ImportSummary,
-  importFile,
-  presets,
-} from '../../ingest/import/index.js';
+import { type ImportKind, type ImportSummary, importFile, presets } from '../../ingest/import/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { table } from '../output.js';
 import { action, jsonOption } from '../program.js';
@@ -42,8 +37,14 @@ function printSummary(summary: ImportSummary, print: (text?: string) => void): v
   if (summary.refunds !== undefined) print(`  refunds     ${summary.refunds.toLocaleString('en-US')}`);
   if (summary.customers !== undefined) print(`  customers   ${summary.customers.toLocaleString('en-US')}`);
   const seconds = summary.durationMs / 1000;
-  print(`  time        ${seconds.toFixed(1)} s (${Math.round(summary.rowsRead / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s)`);
-  print(`  accounted   ${Object.entries(summary.accounting).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}${summary.reconciled ? ' — every row reconciled' : ' — ROWS UNACCOUNTED FOR'}`);
+  print(
+    `  time        ${seconds.toFixed(1)} s (${Math.round(summary.rowsRead / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s)`,
+  );
+  print(
+    `  accounted   ${Object.entries(summary.accounting)
+      .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
+      .join(', ')}${summary.reconciled ? ' — every row reconciled' : ' — ROWS UNACCOUNTED FOR'}`,
+  );
   if (summary.skipped.length > 0) {
     print();
     print('skipped rows:');
@@ -65,9 +66,20 @@ export function registerImport(program: Command): void {
   program
     .command('import <file>')
     .description('bulk import CSV, JSON Lines (Segment messages) or Parquet, optionally gzipped')
-    .addOption(new Option('--kind <kind>', 'what the rows are').choices(['events', 'profiles', 'accounts']).default('events'))
-    .addOption(new Option('--format <format>', 'override the format guessed from the extension').choices(['csv', 'jsonl', 'parquet']))
-    .option('--map <source=target...>', 'map a source column to a field: userId, anonymousId, event, timestamp, messageId, properties.<key>, ignore')
+    .addOption(
+      new Option('--kind <kind>', 'what the rows are').choices(['events', 'profiles', 'accounts']).default('events'),
+    )
+    .addOption(
+      new Option('--format <format>', 'override the format guessed from the extension').choices([
+        'csv',
+        'jsonl',
+        'parquet',
+      ]),
+    )
+    .option(
+      '--map <source=target...>',
+      'map a source column to a field: userId, anonymousId, event, timestamp, messageId, properties.<key>, ignore',
+    )
     .addOption(new Option('--preset <name>', 'a known data set layout').choices(presets.map((p) => p.name)))
     .addOption(jsonOption())
     .addHelpText('after', `\nPresets:\n${presets.map((p) => `  ${p.name.padEnd(14)} ${p.description}`).join('\n')}`)

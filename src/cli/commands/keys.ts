@@ -1,12 +1,6 @@
 import { type Command, Option } from 'commander';
 import { UserError } from '../../errors.js';
-import {
-  type ApiKeyInfo,
-  type Scope,
-  createApiKey,
-  listApiKeys,
-  revokeApiKey,
-} from '../../keys/api-keys.js';
+import { type ApiKeyInfo, createApiKey, listApiKeys, revokeApiKey, type Scope } from '../../keys/api-keys.js';
 import { ExitCode } from '../exit-codes.js';
 import { table } from '../output.js';
 import { action, jsonOption } from '../program.js';
@@ -37,7 +31,9 @@ export function registerKeys(program: Command): void {
         if (options.json) out.json(created);
         else {
           out.line(created.key);
-          out.error(`${created.scope} key ${created.id} for workspace ${created.workspace}: store it now, it is not shown again`);
+          out.error(
+            `${created.scope} key ${created.id} for workspace ${created.workspace}: store it now, it is not shown again`,
+          );
         }
         return undefined;
       }),
@@ -51,7 +47,7 @@ export function registerKeys(program: Command): void {
       action(async ({ options, out }) => {
         const list = await withStore<ApiKeyInfo[]>(options, 'keys list', {
           local: (engine) => listApiKeys(engine, options.workspace),
-          remote: (client) => client.get<ApiKeyInfo[]>('/api/keys'),
+          remote: async (client) => (await client.get<{ keys: ApiKeyInfo[] }>('/api/keys')).keys,
         });
         if (options.json) out.json(list);
         else

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type StoreStats, getStats } from '../../store/stats.js';
+import { getStats, type StoreStats } from '../../store/stats.js';
 import { table } from '../output.js';
 import { action, jsonOption } from '../program.js';
 import { withStore } from '../store-access.js';
@@ -29,7 +29,12 @@ export function registerStats(program: Command): void {
         out.line(`to          ${stats.lastEvent ? new Date(stats.lastEvent).toISOString() : '-'}`);
         if (stats.eventsByName.length > 0) {
           out.line();
-          out.line(table(stats.eventsByName.map((e) => ({ event: e.name, count: e.count })), ['event', 'count']));
+          out.line(
+            table(
+              stats.eventsByName.map((e) => ({ event: e.name, count: e.count })),
+              ['event', 'count'],
+            ),
+          );
         }
         return undefined;
       }),

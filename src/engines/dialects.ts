@@ -1,0 +1,15 @@
+import type { Dialect } from './dialect.js';
+import { duckdbDialect } from './duckdb/dialect.js';
+import { duckdbSegmentDialect } from './duckdb/segment-dialect.js';
+import type { SegmentDialect } from './segment-dialect.js';
+
+/** The pure dialects by name, for compiling SQL to read without a connection (`strata segment sql --engine`). */
+const dialects: Record<string, Dialect & SegmentDialect> = {
+  duckdb: { ...duckdbDialect, ...duckdbSegmentDialect },
+};
+
+export const dialectNames = Object.keys(dialects);
+
+export function dialectNamed(name: string): (Dialect & SegmentDialect) | undefined {
+  return dialects[name];
+}

@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import type { Engine } from '../engines/engine.js';
+import { adminOnly } from './auth.js';
+import type { AppEnv, ServerDeps } from './context.js';
+import { docsRoutes } from './docs-page.js';
+import { notFound, onError } from './errors.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { keyRoutes } from './routes/keys.js';
+import { profileRoutes } from './routes/profiles.js';
+import { segmentRoutes } from './routes/segments.js';
+import { statsRoutes } from './routes/stats.js';
+
+export interface AppOptions {
+  readonly engine: Engine;
+  /** The clock for receive times; tests pin it. */
+  readonly now?: () => Date;
+  /** An extra admin credential acting on workspace `default`, for the local CLI (see `serve.ts`). */
+  readonly localToken?: string;
+  readonly version?: string;
+}
+
+/**
+ * The HTTP API as a Hono app that does not listen: `serve.ts` puts it on a socket, tests put it on a random loopback
+ * port. `/v1` is Segment-compatible ingestion (write or admin keys), `/api` is management (admin keys only).
+ * @example const app = createApp({ engine }); serve({ fetch: app.fetch, port: 3000 });
+ */
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  const deps: ServerDeps = {
+    engine: options.engine,
+    now: options.now ?? (() => new Date()),
+    localToken: options.localToken ?? null,
+    version: options.version ?? 'dev',
+  };
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound(notFound);
+  app.route('/v1', ingestRoutes(deps));
+  app.use('/api/*', adminOnly(deps));
+  app.get('/api/health', (c) => c.json({ status: 'ok', version: deps.version }));
+  app.route('/api', docsRoutes(deps.version));
+  app.route('/api/stats', statsRoutes(deps));
+  app.route('/api/profiles', profileRoutes(deps));
+  app.route('/api/keys', keyRoutes(deps));
+  app.route('/api/segments', segmentRoutes(deps));
+  return app;
+}

@@ -1,0 +1,154 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { segmentDefinition } from '../../segments/definition.js';
+import { definitionFromInput, ruleFromInput } from '../../segments/input.js';
+import { explainMember, listMembers, previewCount, segmentSql } from '../../segments/query.js';
+import { refreshAll, refreshSegment } from '../../segments/refresh.js';
+import {
+  createSegment,
+  createStaticSegment,
+  deleteSegment,
+  getSegment,
+  replaceStaticMembers,
+  type SavedSegment,
+  segmentHistory,
+  updateSegment,
+} from '../../segments/store.js';
+import { segmentSummaries } from '../../segments/summary.js';
+import { printRule } from '../../segments/text/index.js';
+import { ADMIN_LIMIT, BATCH_LIMIT, readJson, validate } from '../body.js';
+import type { AppEnv, ServerDeps } from '../context.js';
+import { httpError } from '../errors.js';
+
+const asOfField = z.iso.datetime({ offset: true }).optional().describe('evaluation time (default: now)');
+export const definitionBody = z.looseObject({
+  name: z.string(),
+  description: z.string().optional(),
+  rule: z.unknown().optional().describe('the rule as JSON (see SegmentDefinition)'),
+  text: z.string().optional().describe('the rule in the text form (give rule or text)'),
+});
+export const staticBody = z.strictObject({
+  name: z.string(),
+  description: z.string().optional(),
+  static: z.literal(true),
+  userIds: z.array(z.string()).max(1_000_000),
+});
+export const previewBody = z.strictObject({
+  rule: z.unknown().optional(),
+  text: z.string().optional(),
+  asOf: asOfField,
+});
+export const refreshBody = z.strictObject({ asOf: asOfField });
+export const staticMembersBody = z.strictObject({ userIds: z.array(z.string()).max(1_000_000) });
+export { segmentDefinition };
+
+const withText = (segment: SavedSegment) => ({ ...segment, text: segment.rule ? printRule(segment.rule) : null });
+const asOf = (value: string | undefined) => (value ? { asOf: new Date(value) } : {});
+const queryAsOf = (value: string | undefined) => {
+  if (value === undefined || value === '') return {};
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw httpError(400, 'invalid_request', 'asOf must be an ISO-8601 time');
+  return { asOf: date };
+};
+const intParam = (value: string | undefined, fallback: number, max: number) => {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw httpError(400, 'invalid_request', `expected a whole number 0–${max}, got ${value}`);
+  return n;
+};
+
+/** `/api/segments`: define, preview, refresh, list members, explain; everything the CLI's `segment` does. */
+export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const ws = (c: { get(key: 'caller'): { workspace: string } }) => c.get('caller').workspace;
+
+  app.get('/', async (c) => c.json((await segmentSummaries(deps.engine, ws(c))).map(withText)));
+
+  app.post('/', async (c) => {
+    const body = await readJson(c, BATCH_LIMIT);
+    if (typeof body === 'object' && body !== null && 'static' in body) {
+      const input = validate(staticBody, body);
+      const created = await createStaticSegment(deps.engine, ws(c), {
+        name: input.name,
+        userIds: input.userIds,
+        ...(input.description ? { description: input.description } : {}),
+      });
+      return c.json(withText(created), 201);
+    }
+    const input = validate(definitionBody, body);
+    return c.json(withText(await createSegment(deps.engine, ws(c), definitionFromInput(input))), 201);
+  });
+
+  app.post('/preview', async (c) => {
+    const input = validate(previewBody, await readJson(c, ADMIN_LIMIT));
+    return c.json(await previewCount(deps.engine, ws(c), ruleFromInput(input), asOf(input.asOf)));
+  });
+
+  app.post('/refresh', async (c) => {
+    const input = validate(refreshBody, await readJson(c, ADMIN_LIMIT));
+    return c.json(await refreshAll(deps.engine, ws(c), asOf(input.asOf)));
+  });
+
+  app.get('/:id', async (c) => c.json(withText(await getSegment(deps.engine, ws(c), c.req.param('id')))));
+
+  app.put('/:id', async (c) => {
+    const input = validate(definitionBody, await readJson(c, ADMIN_LIMIT));
+    return c.json(withText(await updateSegment(deps.engine, ws(c), c.req.param('id'), definitionFromInput(input))));
+  });
+
+  app.delete('/:id', async (c) => c.json(withText(await deleteSegment(deps.engine, ws(c), c.req.param('id')))));
+
+  app.get('/:id/history', async (c) => c.json(await segmentHistory(deps.engine, ws(c), c.req.param('id'))));
+
+  app.get('/:id/sql', async (c) =>
+    c.json(
+      await segmentSql(deps.engine, ws(c), c.req.param('id'), {
+        ...queryAsOf(c.req.query('asOf')),
+        ...(c.req.query('engine') ? { engine: c.req.query('engine') as string } : {}),
+      }),
+    ),
+  );
+
+  app.post('/:id/refresh', async (c) => {
+    const input = validate(refreshBody, await readJson(c, ADMIN_LIMIT));
+    return c.json(await refreshSegment(deps.engine, ws(c), c.req.param('id'), asOf(input.asOf)));
+  });
+
+  app.get('/:id/members', async (c) => {
+    const format = c.req.query('format') ?? 'json';
+    if (!['json', 'jsonl', 'csv'].includes(format))
+      throw httpError(400, 'invalid_request', 'format is json, jsonl or csv');
+    const page = await listMembers(deps.engine, ws(c), c.req.param('id'), {
+      limit: intParam(c.req.query('limit'), format === 'json' ? 100 : 1_000_000_000, 1_000_000_000),
+      offset: intParam(c.req.query('offset'), 0, 1_000_000_000),
+      ...(c.req.query('search') ? { search: c.req.query('search') as string } : {}),
+    });
+    if (format === 'jsonl') {
+      c.header('content-type', 'application/x-ndjson; charset=utf-8');
+      return c.body(page.userIds.map((id) => `${JSON.stringify({ user_id: id })}\n`).join(''));
+    }
+    if (format === 'csv') {
+      c.header('content-type', 'text/csv; charset=utf-8');
+      const quote = (id: string) => (/[",\r\n]/.test(id) ? `"${id.replaceAll('"', '""')}"` : id);
+      return c.body(`user_id\n${page.userIds.map((id) => `${quote(id)}\n`).join('')}`);
+    }
+    return c.json(page);
+  });
+
+  app.get('/:id/explain', async (c) => {
+    const user = c.req.query('user');
+    if (!user) throw httpError(400, 'invalid_request', 'name the user: ?user=<id>');
+    return c.json(await explainMember(deps.engine, ws(c), c.req.param('id'), user, queryAsOf(c.req.query('asOf'))));
+  });
+
+  app.put('/:id/static-members', async (c) => {
+    const input = validate(staticMembersBody, await readJson(c, BATCH_LIMIT));
+    const segment = await getSegment(deps.engine, ws(c), c.req.param('id'));
+    if (segment.kind !== 'static') throw httpError(409, 'not_static', `"${segment.name}" is a dynamic segment`);
+    await deps.engine.transaction((tx) => replaceStaticMembers(tx, ws(c), segment.id, input.userIds));
+    return c.json({ segment: segment.id, userIds: new Set(input.userIds).size });
+  });
+
+  return app;
+}
