@@ -24,10 +24,17 @@ function withoutWriteKey(value: unknown): unknown {
   return rest;
 }
 
-/** Shared `context` / `integrations` of a batch go under each message's own keys: the message wins. */
-function withEnvelope(message: unknown, envelope: { context?: Json | undefined; integrations?: Json | undefined }) {
+/**
+ * Shared `context` / `integrations` of a batch go under each message's own keys: the message wins. A batch-level
+ * `sentAt` (analytics-node, analytics-python) applies to messages without their own, for clock-skew correction.
+ */
+function withEnvelope(
+  message: unknown,
+  envelope: { context?: Json | undefined; integrations?: Json | undefined; sentAt?: unknown },
+) {
   if (!isObject(message)) return message;
   const out: Json = { ...message };
+  if (typeof envelope.sentAt === 'string' && out['sentAt'] === undefined) out['sentAt'] = envelope.sentAt;
   for (const field of ['context', 'integrations'] as const) {
     const shared = envelope[field];
     const own = message[field];
