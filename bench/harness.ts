@@ -43,7 +43,10 @@ export function writeResults(dir: string, workload: string, measurements: readon
   mkdirSync(dir, { recursive: true });
   const at = new Date().toISOString();
   const info = machine();
-  writeFileSync(join(dir, `${workload}.json`), `${JSON.stringify({ workload, at, machine: info, measurements }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, `${workload}.json`),
+    `${JSON.stringify({ workload, at, machine: info, measurements }, null, 2)}\n`,
+  );
   const lines = [
     `# Benchmark: ${workload}`,
     '',
@@ -51,18 +54,20 @@ export function writeResults(dir: string, workload: string, measurements: readon
     '',
     '| measurement | rows | seconds | rows/s | baseline | baseline s | ratio (÷ baseline) | notes |',
     '|---|---:|---:|---:|---|---:|---:|---|',
-    ...measurements.map((m) =>
-      [
-        m.name,
-        m.rows.toLocaleString('en-US'),
-        m.seconds.toFixed(3),
-        Math.round(m.rows / m.seconds).toLocaleString('en-US'),
-        m.baseline.name,
-        m.baseline.seconds.toFixed(3),
-        (m.seconds / m.baseline.seconds).toFixed(2),
-        m.notes ?? '',
-      ].join(' | '),
-    ).map((row) => `| ${row} |`),
+    ...measurements
+      .map((m) =>
+        [
+          m.name,
+          m.rows.toLocaleString('en-US'),
+          m.seconds.toFixed(3),
+          Math.round(m.rows / m.seconds).toLocaleString('en-US'),
+          m.baseline.name,
+          m.baseline.seconds.toFixed(3),
+          (m.seconds / m.baseline.seconds).toFixed(2),
+          m.notes ?? '',
+        ].join(' | '),
+      )
+      .map((row) => `| ${row} |`),
     '',
   ];
   const markdown = lines.join('\n');

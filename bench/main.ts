@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Workload, writeResults } from './harness.js';
 import { importWorkload } from './workloads/import.js';
+import { segmentsWorkload } from './workloads/segments.js';
 
-const workloads: readonly Workload[] = [importWorkload];
+const workloads: readonly Workload[] = [importWorkload, segmentsWorkload];
 
 function usage(): string {
   return [

@@ -3,7 +3,7 @@ import { DuckDBEngine } from '../../src/engines/duckdb/connection.js';
 import { openEngine } from '../../src/engines/open.js';
 import { sql, str } from '../../src/engines/sql.js';
 import { importFile } from '../../src/ingest/import/index.js';
-import { type Measurement, type Workload, time } from '../harness.js';
+import { type Measurement, time, type Workload } from '../harness.js';
 
 const DEFAULT_ROWS = 2_000_000;
 
