@@ -21,18 +21,11 @@ export function ruleFromInput(input: DefinitionInput, path = 'text'): unknown {
   if (typeof input.text !== 'string') return input.rule;
   const parsed = parseRule(input.text);
   if (parsed.ok) return parsed.rule as Rule;
-  const first = parsed.issues[0];
-  throw new UserError(
-    first?.code ?? 'syntax_error',
-    first ? `${first.message} (line ${first.line}, column ${first.column})` : 'the text does not parse',
-    first ? `${path}:${first.line}:${first.column}` : path,
-    422,
-    parsed.issues.map((issue) => ({
-      code: issue.code,
-      path: `${path}:${issue.line}:${issue.column}`,
-      message: issue.message,
-    })),
-  );
+  // Text errors already carry their place: `syntax_error` at `text:<line>:<column>`, schema issues at their
+  // `rule.…` path with the line and column in the message.
+  const issues = parsed.issues.map((issue) => ({ code: issue.code, path: issue.path, message: issue.message }));
+  const first = issues[0] ?? { code: 'syntax_error', path, message: 'the text does not parse' };
+  throw new UserError(first.code, first.message, first.path, 422, issues);
 }
 
 /** `{ name, description, rule | text }` as a definition object for `createSegment` / `updateSegment`. */
