@@ -11,7 +11,17 @@ export { type Message, message, messageTypes } from './ingest/messages.js';
 export { type IngestResult, type Rejection, ingestMessages } from './ingest/pipeline.js';
 export { extractRevenue, defaultConventions, type PurchaseConventions } from './ingest/revenue.js';
 export { importFile, presets, type ImportOptions, type ImportSummary } from './ingest/import/index.js';
-export { loadDemo, generateDemo, personaOf, type DemoOptions, type DemoSummary, type Persona } from './demo/index.js';
+export {
+  loadDemo,
+  generateDemo,
+  personaOf,
+  demoUserId,
+  DEFAULT_DEMO_USERS,
+  type DemoOptions,
+  type DemoProgress,
+  type DemoSummary,
+  type Persona,
+} from './demo/index.js';
 export { createApiKey, verifyApiKey, listApiKeys, revokeApiKey, type Scope } from './keys/api-keys.js';
 export { createApp } from './server/app.js';
 export { startServer, type RunningServer } from './server/serve.js';

@@ -65,6 +65,17 @@ export function positiveInt(name: string) {
   };
 }
 
+/** A whole number ≥ 0, e.g. a random seed. */
+export function wholeNumber(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isSafeInteger(parsed) || parsed < 0) {
+      throw new InvalidArgumentError(`${name} must be a whole number ≥ 0, got "${value}"`);
+    }
+    return parsed;
+  };
+}
+
 /** A TCP port; 0 picks a free one. */
 export function portNumber(value: string): number {
   const parsed = Number(value);

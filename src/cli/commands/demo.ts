@@ -6,7 +6,7 @@ import { UserError } from '../../errors.js';
 import { createApiKey } from '../../keys/api-keys.js';
 import { getStats } from '../../store/stats.js';
 import { ExitCode } from '../exit-codes.js';
-import { action, portNumber, positiveInt } from '../program.js';
+import { action, portNumber, positiveInt, wholeNumber } from '../program.js';
 import { ProgressBar } from '../progress.js';
 import { assertNotServed, serveUntilStopped } from './serve.js';
 
@@ -33,7 +33,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('generate a realistic two-year business (shop + SaaS + B2B) into the store, then serve it')
     .option('--users <n>', 'how many users to generate', positiveInt('users'), DEFAULT_DEMO_USERS)
-    .option('--seed <n>', 'random seed: the same seed and end date give the same data', positiveInt('seed'), 42)
+    .option('--seed <n>', 'random seed: the same seed and end date give the same data', wholeNumber('seed'), 42)
     .option('--end <iso>', 'last day of the generated history (default: today, UTC)')
     .option('--fresh', 'delete the database file first')
     .option('--no-serve', 'only generate, do not start the server')
