@@ -1,4 +1,4 @@
-import { compare, parseTime } from './ir/lower.js';
+import { compare, foldCase, parseTime } from './ir/lower.js';
 import type { EventSelector, IrNode, Predicate, PropertyTest, SegmentIr, TimeRange, ValueRef } from './ir/nodes.js';
 
 /**
@@ -33,7 +33,10 @@ export interface Explanation {
   readonly children?: readonly Explanation[];
 }
 
-/** Follows a key path into nested objects and arrays; JSON null counts as missing. */
+/**
+ * Follows a key path into nested objects and arrays; JSON null counts as missing. Only own keys count, so names
+ * like `constructor` or `toString` are missing unless the JSON holds them.
+ */
 export function lookup(root: unknown, path: readonly string[]): unknown {
   let current = root;
   for (const key of path) {
@@ -41,7 +44,7 @@ export function lookup(root: unknown, path: readonly string[]): unknown {
     if (Array.isArray(current)) {
       if (!/^(0|[1-9][0-9]*)$/.test(key)) return undefined;
       current = current[Number(key)];
-    } else current = (current as Record<string, unknown>)[key];
+    } else current = Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined;
   }
   return current === null ? undefined : current;
 }
@@ -58,7 +61,10 @@ export function compareText(a: string, b: string): number {
 }
 
 /** The value as the predicate's type, or undefined when it is missing or of another type. */
-function typedValue(value: unknown, type: 'number' | 'string' | 'boolean' | 'time'): number | string | boolean | undefined {
+function typedValue(
+  value: unknown,
+  type: 'number' | 'string' | 'boolean' | 'time',
+): number | string | boolean | undefined {
   switch (type) {
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
@@ -67,7 +73,8 @@ function typedValue(value: unknown, type: 'number' | 'string' | 'boolean' | 'tim
     case 'boolean':
       return typeof value === 'boolean' ? value : undefined;
     case 'time':
-      if (typeof value === 'number') return value;
+      // Stored times are ISO-8601 text; a Date is the built-in first_seen / last_seen. A number is not a time.
+      if (value instanceof Date) return value.getTime();
       return typeof value === 'string' ? (parseTime(value) ?? undefined) : undefined;
   }
 }
@@ -96,7 +103,7 @@ export function testValue(value: unknown, predicate: Predicate): boolean {
       }
       case 'text': {
         if (typeof value !== 'string') return false;
-        const text = value.toLowerCase();
+        const text = foldCase(value);
         if (predicate.op === 'contains') return text.includes(predicate.value);
         if (predicate.op === 'starts_with') return text.startsWith(predicate.value);
         return text.endsWith(predicate.value);
@@ -132,9 +139,10 @@ function refValue(data: UserData, ref: ValueRef, asOf: number): unknown {
     case 'account':
       return data.account ? lookup(data.account, ref.path) : undefined;
     case 'builtin': {
+      // A Date, not a number or text: only time predicates see it (a text test finds no string).
       const times = data.events.filter((e) => e.ts <= asOf).map((e) => e.ts);
       if (times.length === 0) return undefined;
-      return ref.name === 'first_seen' ? Math.min(...times) : Math.max(...times);
+      return new Date(ref.name === 'first_seen' ? Math.min(...times) : Math.max(...times));
     }
   }
 }
@@ -156,30 +164,57 @@ function aggregate(fn: 'sum' | 'avg' | 'min' | 'max' | 'count_distinct', events:
   return fn === 'sum' ? sum : sum / numbers.length;
 }
 
-/** Whether distinct events match the steps in order (each at or after the previous), the last within the limit. */
+/**
+ * Whether distinct events match the steps in order (each at or after the previous), the last within the limit.
+ * A depth-first search. After the first step, only events at the earliest usable time are tried (a later one never
+ * helps: it leaves less room for the steps after it), but every kind of event at that time is, because with equal
+ * timestamps the one a step takes decides what is left for the steps after it. Events at one time that can fill the
+ * same steps are interchangeable, so one of each kind is enough.
+ */
 function sequenceMatches(data: UserData, node: Extract<IrNode, { kind: 'sequence' }>): boolean {
-  const candidates = node.steps.map((step) =>
-    data.events
-      .filter((e) => e.name === step.event && inRange(e.ts, node.range) && passes(e, step.where))
-      .sort((a, b) => a.ts - b.ts),
-  );
-  for (const start of candidates[0] ?? []) {
-    const used = new Set<UserEvent>([start]);
-    let at = start.ts;
-    let ok = true;
-    for (const list of candidates.slice(1)) {
-      // The earliest usable event is always the best choice: it leaves the most room for the steps after it.
-      const next = list.find((e) => e.ts >= at && !used.has(e));
-      if (!next || (node.withinMs !== null && next.ts - start.ts > node.withinMs)) {
-        ok = false;
-        break;
+  // For each event, a bit per step it can fill.
+  const fills = new Map<UserEvent, number>();
+  node.steps.forEach((step, i) => {
+    for (const e of data.events) {
+      if (e.name === step.event && inRange(e.ts, node.range) && passes(e, step.where)) {
+        fills.set(e, (fills.get(e) ?? 0) | (1 << i));
       }
-      used.add(next);
-      at = next.ts;
     }
-    if (ok) return true;
-  }
-  return false;
+  });
+  const events = [...fills.keys()].sort((a, b) => a.ts - b.ts);
+  const used = new Set<UserEvent>();
+  const oneOfEachKind = (list: UserEvent[], step: number) => {
+    const kinds = new Set<string>();
+    return list.filter((e) => {
+      const kind = `${e.ts}:${(fills.get(e) ?? 0) >> step}`;
+      if (kinds.has(kind)) return false;
+      kinds.add(kind);
+      return true;
+    });
+  };
+  const take = (event: UserEvent, then: () => boolean): boolean => {
+    used.add(event);
+    const ok = then();
+    used.delete(event);
+    return ok;
+  };
+  const canFill = (e: UserEvent, step: number) => ((fills.get(e) ?? 0) & (1 << step)) !== 0;
+  const extend = (step: number, at: number, start: number): boolean => {
+    if (step === node.steps.length) return true;
+    const usable = events.filter((e) => e.ts >= at && !used.has(e) && canFill(e, step));
+    const earliest = usable[0]?.ts;
+    if (earliest === undefined || (node.withinMs !== null && earliest - start > node.withinMs)) return false;
+    const next = oneOfEachKind(
+      usable.filter((e) => e.ts === earliest),
+      step,
+    );
+    return next.some((e) => take(e, () => extend(step + 1, e.ts, start)));
+  };
+  const firsts = oneOfEachKind(
+    events.filter((e) => canFill(e, 0)),
+    0,
+  );
+  return firsts.some((first) => take(first, () => extend(1, first.ts, first.ts)));
 }
 
 function explainNode(node: IrNode, data: UserData, asOf: number): Explanation {

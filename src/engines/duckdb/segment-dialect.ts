@@ -1,10 +1,12 @@
 import { isoTimePattern } from '../../segments/ir/lower.js';
 import type { ValueType } from '../../segments/ir/nodes.js';
 import type { AggregateFn, SegmentDialect } from '../segment-dialect.js';
-import { type Sql, int, sql, str } from '../sql.js';
+import { int, type Sql, sql, str } from '../sql.js';
 import { jsonPointer } from './dialect.js';
 
 const NUMERIC = sql`('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')`;
+/** An ISO time with hours and minutes but no seconds, then a zone or nothing (`2024-05-01T10:00+02:00`). */
+const MINUTES_THEN_ZONE = '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})([Z+-].*)?$';
 
 /** DuckDB's fragments for the segment compiler: JSON pointers as parameters, `FILTER (WHERE …)` aggregates. */
 export const duckdbSegmentDialect: SegmentDialect = {
@@ -20,8 +22,11 @@ export const duckdbSegmentDialect: SegmentDialect = {
         return sql`(CASE WHEN ${kind} = 'BOOLEAN' THEN CAST(json_extract(${column}, ${pointer}) AS BOOLEAN) END)`;
       case 'time': {
         const text = sql`json_extract_string(${column}, ${pointer})`;
+        // DuckDB reads `HH:MM` followed by a zone as no time at all: give it seconds. date_trunc rounds sub-millisecond
+        // digits down (epoch_ms alone rounds toward zero, which differs before 1970).
+        const withSeconds = sql`regexp_replace(${text}, ${str(MINUTES_THEN_ZONE)}, ${str('\\1:00\\2')})`;
         return sql`(CASE WHEN ${kind} = 'VARCHAR' AND regexp_full_match(${text}, ${str(isoTimePattern)})
-                    THEN epoch_ms(TRY_CAST(${text} AS TIMESTAMPTZ)) END)`;
+                    THEN epoch_ms(date_trunc('millisecond', TRY_CAST(${withSeconds} AS TIMESTAMPTZ))) END)`;
       }
     }
   },
@@ -50,7 +55,8 @@ export const duckdbSegmentDialect: SegmentDialect = {
     return sql`${name}(${value}) FILTER (WHERE ${condition})`;
   },
   epochMs(timestamp: Sql): Sql {
-    return sql`epoch_ms(${timestamp})`;
+    // Rounded down: epoch_ms alone rounds toward zero, which differs before 1970 for times finer than a millisecond.
+    return sql`epoch_ms(date_trunc('millisecond', ${timestamp}))`;
   },
   addMs(timestamp: Sql, ms: number): Sql {
     return sql`(${timestamp} + to_milliseconds(${int(ms)}))`;

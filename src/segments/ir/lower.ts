@@ -27,19 +27,43 @@ export function durationMs(text: string): number {
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?$/;
+
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
 /**
  * Parses the time formats Strata accepts in traits and rule values: ISO-8601 dates and date-times, with `Z` or an
- * offset; without one, UTC. Anything else is not a time (null). The SQL dialects apply the same pattern.
+ * offset; without one, UTC. Anything else is not a time (null): impossible dates (`2023-02-29`), hour 24, offsets
+ * past ±23:59. Digits past the millisecond are dropped (rounding down, as `Date` does). The SQL dialects apply the
+ * same pattern and must read every text it accepts to the same millisecond.
  */
 export function parseTime(text: string): number | null {
-  if (!ISO_TIME.test(text)) return null;
+  const match = ISO_TIME.exec(text);
+  if (!match) return null;
+  const [year, month, day] = [match[1], match[2], match[3]].map(Number) as [number, number, number];
+  const days = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
+  if (days === undefined || day < 1 || day > days) return null;
   const normalised = text.length === 10 ? `${text}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`;
   const ms = Date.parse(normalised.replace(' ', 'T'));
   return Number.isNaN(ms) ? null : ms;
 }
 export const isoTimePattern = ISO_TIME.source;
+
+/**
+ * Lower-cases text for the case-insensitive operators the way SQL engines' `lower()` does: one code point at a time
+ * with the simple Unicode mapping, so no context (`Σ` is always `σ`, never the final `ς`) and `İ` becomes `i`
+ * (String#toLowerCase would give `ς` at a word's end and `i̇`, two code points). Lowering folds the rule's value
+ * with it and the evaluator folds stored text with it; the SQL folds stored text with `lower()`.
+ */
+export function foldCase(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range starts at U+0000.
+  if (/^[\u0000-\u007f]*$/.test(text)) return text.toLowerCase();
+  let out = '';
+  for (const char of text) out += char === '\u0130' ? 'i' : char.toLowerCase();
+  return out;
+}
 
 class Lowering {
   readonly issues: Issue[] = [];
@@ -101,7 +125,11 @@ class Lowering {
 
   private segmentRef(name: string, path: string): IrNode {
     if (this.stack.includes(name)) {
-      return this.fail('segment_cycle', path, `segments refer to each other in a cycle: ${[...this.stack, name].join(' → ')}`);
+      return this.fail(
+        'segment_cycle',
+        path,
+        `segments refer to each other in a cycle: ${[...this.stack, name].join(' → ')}`,
+      );
     }
     const found = this.ctx.segment(name);
     if (!found) return this.fail('unknown_segment', path, `no segment named "${name}"`);
@@ -137,9 +165,14 @@ class Lowering {
       this.fail('invalid_value', `${path}.since`, 'must be an ISO-8601 date or date-time');
       return { from: null, fromInclusive: true, to: asOf, toInclusive: true };
     }
-    if (window.until !== undefined && until === null) this.fail('invalid_value', `${path}.until`, 'must be an ISO-8601 date or date-time');
+    if (window.until !== undefined && until === null)
+      this.fail('invalid_value', `${path}.until`, 'must be an ISO-8601 date or date-time');
     if (until !== null && until <= since) {
-      this.fail('impossible_window', `${path}.until`, `the window ends (${window.until}) at or before it starts (${window.since})`);
+      this.fail(
+        'impossible_window',
+        `${path}.until`,
+        `the window ends (${window.until}) at or before it starts (${window.since})`,
+      );
     }
     if (until !== null && until <= asOf) return { from: since, fromInclusive: true, to: until, toInclusive: false };
     return { from: since, fromInclusive: true, to: asOf, toInclusive: true };
@@ -148,7 +181,8 @@ class Lowering {
   private trait(trait: string, op: Op, value: Value | undefined, path: string): IrNode {
     let ref: ValueRef;
     if (trait === 'first_seen' || trait === 'last_seen') ref = { source: 'builtin', name: trait };
-    else if (trait.startsWith('account.')) ref = { source: 'account', path: parseKeyPath(trait.slice('account.'.length)) };
+    else if (trait.startsWith('account.'))
+      ref = { source: 'account', path: parseKeyPath(trait.slice('account.'.length)) };
     else {
       const keys = parseKeyPath(trait);
       this.traits.add(keys[0] as string);
@@ -207,11 +241,13 @@ class Lowering {
         return {
           kind: 'text',
           op: op === 'not_contains' ? 'contains' : op,
-          value: String(value).toLowerCase(),
+          value: foldCase(String(value)),
           negate: op === 'not_contains',
         };
       case 'between': {
-        const [low, high] = (value as Scalar[]).map((v) => (typeof v === 'string' ? parseTime(v) : typeof v === 'number' ? v : null));
+        const [low, high] = (value as Scalar[]).map((v) =>
+          typeof v === 'string' ? parseTime(v) : typeof v === 'number' ? v : null,
+        );
         if (low == null || high == null) return invalid('between takes two numbers or two ISO times');
         if (low > high) return invalid('between takes [low, high] with low <= high');
         const type = typeof (value as Scalar[])[0] === 'string' || isTime ? 'time' : 'number';

@@ -22,8 +22,19 @@ export type ValueRef =
  */
 export type Predicate =
   | { readonly kind: 'exists'; readonly negate: boolean }
-  | { readonly kind: 'cmp'; readonly op: Exclude<CmpOp, '!='>; readonly type: ValueType; readonly value: number | string | boolean; readonly negate: boolean }
-  | { readonly kind: 'in'; readonly type: ValueType; readonly values: readonly (number | string | boolean)[]; readonly negate: boolean }
+  | {
+      readonly kind: 'cmp';
+      readonly op: Exclude<CmpOp, '!='>;
+      readonly type: ValueType;
+      readonly value: number | string | boolean;
+      readonly negate: boolean;
+    }
+  | {
+      readonly kind: 'in';
+      readonly type: ValueType;
+      readonly values: readonly (number | string | boolean)[];
+      readonly negate: boolean;
+    }
   | {
       readonly kind: 'text';
       readonly op: 'contains' | 'starts_with' | 'ends_with';

@@ -1,6 +1,6 @@
 import type { Dialect } from '../../engines/dialect.js';
 import type { SegmentDialect } from '../../engines/segment-dialect.js';
-import { type Param, type Sql, bool, join, num, sql, str, trusted, ts } from '../../engines/sql.js';
+import { bool, int, join, num, type Param, type Sql, sql, str, trusted, ts } from '../../engines/sql.js';
 import { assertNever } from '../../errors.js';
 import type { EventSelector, IrNode, Predicate, PropertyTest, SegmentIr, TimeRange, ValueRef } from '../ir/nodes.js';
 
@@ -29,7 +29,11 @@ export function compileCount(ir: SegmentIr, dialect: CompileDialect, options: Co
 }
 
 const valueParam = (value: number | string | boolean, type: string): Param =>
-  type === 'number' || type === 'time' ? num(value as number) : type === 'boolean' ? bool(value as boolean) : str(value as string);
+  type === 'number' || type === 'time'
+    ? num(value as number)
+    : type === 'boolean'
+      ? bool(value as boolean)
+      : str(value as string);
 
 class Compiler {
   private readonly aggregates: Sql[] = [];
@@ -47,8 +51,13 @@ class Compiler {
   members(): Sql {
     const w = str(this.options.workspace);
     const condition = this.node(this.ir.root);
+    const users = this.options.users;
     const userFilter = (column: Sql) =>
-      this.options.users ? sql` AND ${column} IN (${join(this.options.users.map((u) => sql`${str(u)}`))})` : sql``;
+      !users
+        ? sql``
+        : users.length === 0
+          ? sql` AND FALSE`
+          : sql` AND ${column} IN (${join(users.map((u) => sql`${str(u)}`))})`;
     const joins: Sql[] = [];
     if (this.aggregates.length > 0 || this.needsSpan) {
       const span = this.needsSpan ? [sql`min(ts) AS first_seen`, sql`max(ts) AS last_seen`] : [];
@@ -58,7 +67,7 @@ class Compiler {
           : sql` AND name IN (${join([...this.names].sort().map((name) => sql`${str(name)}`))})`;
       joins.push(
         sql`LEFT JOIN (SELECT user_id, ${join([...this.aggregates, ...span])} FROM events
-              WHERE workspace = ${w} AND user_id IS NOT NULL AND ts <= ${ts(new Date(this.ir.asOf))}${names}${userFilter(sql`user_id`)}
+              WHERE workspace = ${w} AND user_id IS NOT NULL AND ts < ${ts(new Date(this.ir.asOf + 1))}${names}${userFilter(sql`user_id`)}
               GROUP BY user_id) AS ev ON ev.user_id = p.user_id`,
       );
     }
@@ -73,12 +82,19 @@ class Compiler {
     switch (node.kind) {
       case 'and':
       case 'or':
-        return sql`(${join(node.children.map((child) => this.node(child)), node.kind === 'and' ? ' AND ' : ' OR ')})`;
+        return sql`(${join(
+          node.children.map((child) => this.node(child)),
+          node.kind === 'and' ? ' AND ' : ' OR ',
+        )})`;
       case 'not':
         return sql`(NOT ${this.node(node.child)})`;
       case 'const':
         return node.value ? sql`TRUE` : sql`FALSE`;
       case 'value':
+        if (node.ref.source === 'builtin' && node.predicate.kind === 'text') {
+          // first_seen / last_seen are times, not text: a text test finds no value, so only its negation holds.
+          return node.predicate.negate ? sql`TRUE` : sql`FALSE`;
+        }
         return this.predicate(this.ref(node.ref, node.predicate), node.predicate, this.refColumn(node.ref));
       case 'count': {
         const column = this.aggregate(this.d.countIf(this.selection(node.select, sql``)));
@@ -164,18 +180,22 @@ class Compiler {
   private propertyTests(where: readonly PropertyTest[], alias: Sql): Sql[] {
     return where.map((test) => {
       const column = sql`${alias}properties`;
-      const type =
-        test.predicate.kind === 'exists' || test.predicate.kind === 'text' ? 'string' : test.predicate.type;
+      const type = test.predicate.kind === 'exists' || test.predicate.kind === 'text' ? 'string' : test.predicate.type;
       return this.predicate(this.d.jsonTyped(column, test.path, type), test.predicate, { column, path: test.path });
     });
   }
 
+  /**
+   * A time range on `ts`. Stored times may be finer than the IR's milliseconds; a time counts as its millisecond,
+   * rounded down (as the evaluator reads it), so `from < ts` is `ts >= from + 1ms` and `ts <= to` is `ts < to + 1ms`.
+   * The bounds stay plain comparisons on the column, so the engine can still prune by time.
+   */
   private range(range: TimeRange, alias: Sql): Sql[] {
     const out: Sql[] = [];
     if (range.from !== null) {
-      out.push(sql`${alias}ts ${trusted(range.fromInclusive ? '>=' : '>')} ${ts(new Date(range.from))}`);
+      out.push(sql`${alias}ts >= ${ts(new Date(range.fromInclusive ? range.from : range.from + 1))}`);
     }
-    out.push(sql`${alias}ts ${trusted(range.toInclusive ? '<=' : '<')} ${ts(new Date(range.to))}`);
+    out.push(sql`${alias}ts < ${ts(new Date(range.toInclusive ? range.to + 1 : range.to))}`);
     return out;
   }
 
@@ -183,7 +203,11 @@ class Compiler {
   private selection(select: EventSelector, alias: Sql): Sql {
     this.names.add(select.event);
     return join(
-      [sql`${alias}name = ${str(select.event)}`, ...this.range(select.range, alias), ...this.propertyTests(select.where, alias)],
+      [
+        sql`${alias}name = ${str(select.event)}`,
+        ...this.range(select.range, alias),
+        ...this.propertyTests(select.where, alias),
+      ],
       ' AND ',
     );
   }
@@ -207,11 +231,14 @@ class Compiler {
       }
       const previous = aliases[i - 1] as Sql;
       const first = aliases[0] as Sql;
-      conditions.push(sql`${dot}user_id = ${first}.user_id`, sql`${dot}ts >= ${previous}.ts`);
+      // Order and `within` compare milliseconds (rounded down), as the ranges do: two events in one millisecond are
+      // simultaneous, whichever way their microseconds lie.
+      const ms = (a: Sql) => this.d.epochMs(sql`${a}.ts`);
+      conditions.push(sql`${dot}user_id = ${first}.user_id`, sql`${ms(alias)} >= ${ms(previous)}`);
       // Distinct events: a message id identifies one stored event within a workspace.
       for (const earlier of aliases.slice(0, i)) conditions.push(sql`${dot}message_id <> ${earlier}.message_id`);
       if (node.withinMs !== null && i === node.steps.length - 1) {
-        conditions.push(sql`${dot}ts <= ${this.d.addMs(sql`${first}.ts`, node.withinMs)}`);
+        conditions.push(sql`${ms(alias)} <= ${ms(first)} + ${int(node.withinMs)}`);
       }
     });
     const first = aliases[0] as Sql;
