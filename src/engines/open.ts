@@ -6,6 +6,8 @@ export interface OpenOptions {
   /** The DuckDB file, or `:memory:`. */
   readonly db: string;
   readonly threads?: number;
+  /** DuckDB's memory limit, e.g. `2GB`; default: DuckDB's (80% of RAM). */
+  readonly memoryLimit?: string;
 }
 
 /** Opens the store and brings its schema up to date. */
