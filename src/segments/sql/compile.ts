@@ -1,6 +1,6 @@
 import type { Dialect } from '../../engines/dialect.js';
 import type { SegmentDialect } from '../../engines/segment-dialect.js';
-import { bool, int, join, num, type Param, type Sql, sql, str, trusted, ts } from '../../engines/sql.js';
+import { bool, int, join, num, type Param, render, type Sql, sql, str, trusted, ts } from '../../engines/sql.js';
 import { assertNever } from '../../errors.js';
 import type { EventSelector, IrNode, Predicate, PropertyTest, SegmentIr, TimeRange, ValueRef } from '../ir/nodes.js';
 
@@ -41,6 +41,10 @@ class Compiler {
   private needsSpan = false;
   /** Event names the scan must read; unused when the first/last-seen span needs every event. */
   private readonly names = new Set<string>();
+  /** The earliest time any leaf reads (ms, inclusive), or null when some leaf reads all history. */
+  private earliest: number | null = Number.POSITIVE_INFINITY;
+  /** Aggregates already in the scan, by rendered text, so identical leaves share one column. */
+  private readonly columns = new Map<string, Sql>();
 
   constructor(
     private readonly ir: SegmentIr,
@@ -61,13 +65,18 @@ class Compiler {
     const joins: Sql[] = [];
     if (this.aggregates.length > 0 || this.needsSpan) {
       const span = this.needsSpan ? [sql`min(ts) AS first_seen`, sql`max(ts) AS last_seen`] : [];
+      // Only the names and times some leaf reads: the engine can skip the rest of the table (zone maps, partitions).
       const names =
         this.needsSpan || this.names.size === 0
           ? sql``
           : sql` AND name IN (${join([...this.names].sort().map((name) => sql`${str(name)}`))})`;
+      const since =
+        this.needsSpan || this.earliest === null || !Number.isFinite(this.earliest)
+          ? sql``
+          : sql` AND ts >= ${ts(new Date(this.earliest))}`;
       joins.push(
         sql`LEFT JOIN (SELECT user_id, ${join([...this.aggregates, ...span])} FROM events
-              WHERE workspace = ${w} AND user_id IS NOT NULL AND ts < ${ts(new Date(this.ir.asOf + 1))}${names}${userFilter(sql`user_id`)}
+              WHERE workspace = ${w} AND user_id IS NOT NULL AND ts < ${ts(new Date(this.ir.asOf + 1))}${names}${since}${userFilter(sql`user_id`)}
               GROUP BY user_id) AS ev ON ev.user_id = p.user_id`,
       );
     }
@@ -122,9 +131,15 @@ class Compiler {
 
   /** Registers a per-user aggregate in the events scan and returns its column. */
   private aggregate(expression: Sql): Sql {
+    const rendered = render(expression, this.d);
+    const key = `${rendered.text}\u0000${JSON.stringify(rendered.params)}`;
+    const existing = this.columns.get(key);
+    if (existing) return existing;
     const name = `x${this.aggregates.length}`;
     this.aggregates.push(sql`${expression} AS ${trusted(name)}`);
-    return trusted(`ev.${name}`);
+    const column = trusted(`ev.${name}`);
+    this.columns.set(key, column);
+    return column;
   }
 
   /** The JSON column and path of a user-level value, for `exists`. */
@@ -202,6 +217,8 @@ class Compiler {
   /** The condition selecting a leaf's events; `alias` is `e1.` style or empty. */
   private selection(select: EventSelector, alias: Sql): Sql {
     this.names.add(select.event);
+    const from = select.range.from === null ? null : select.range.from + (select.range.fromInclusive ? 0 : 1);
+    this.earliest = from === null || this.earliest === null ? null : Math.min(this.earliest, from);
     return join(
       [
         sql`${alias}name = ${str(select.event)}`,
