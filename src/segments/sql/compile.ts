@@ -41,6 +41,8 @@ class Compiler {
   private needsSpan = false;
   /** Event names the scan must read; unused when the first/last-seen span needs every event. */
   private readonly names = new Set<string>();
+  /** Some leaf reads events of any name. */
+  private anyName = false;
   /** The earliest time any leaf reads (ms, inclusive), or null when some leaf reads all history. */
   private earliest: number | null = Number.POSITIVE_INFINITY;
   /** Aggregates already in the scan, by rendered text, so identical leaves share one column. */
@@ -67,7 +69,7 @@ class Compiler {
       const span = this.needsSpan ? [sql`min(ts) AS first_seen`, sql`max(ts) AS last_seen`] : [];
       // Only the names and times some leaf reads: the engine can skip the rest of the table (zone maps, partitions).
       const names =
-        this.needsSpan || this.names.size === 0
+        this.needsSpan || this.anyName || this.names.size === 0
           ? sql``
           : sql` AND name IN (${join([...this.names].sort().map((name) => sql`${str(name)}`))})`;
       const since =
@@ -99,12 +101,15 @@ class Compiler {
         return sql`(NOT ${this.node(node.child)})`;
       case 'const':
         return node.value ? sql`TRUE` : sql`FALSE`;
-      case 'value':
+      case 'value': {
+        const asEvents = node.ref.source === 'builtin' ? this.seenAsEvents(node.ref.name, node.predicate) : null;
+        if (asEvents) return asEvents;
         if (node.ref.source === 'builtin' && node.predicate.kind === 'text') {
           // first_seen / last_seen are times, not text: a text test finds no value, so only its negation holds.
           return node.predicate.negate ? sql`TRUE` : sql`FALSE`;
         }
         return this.predicate(this.ref(node.ref, node.predicate), node.predicate, this.refColumn(node.ref));
+      }
       case 'count': {
         const column = this.aggregate(this.d.countIf(this.selection(node.select, sql``)));
         return sql`(coalesce(${column}, 0) ${trusted(node.op)} ${num(node.value)})`;
@@ -127,6 +132,48 @@ class Compiler {
       default:
         return assertNever(node, 'IR node');
     }
+  }
+
+  /**
+   * `last_seen` after a time, or `first_seen` before one, is "some event in that span": a count over the span's
+   * events rather than min/max over the user's whole history, so the scan reads only the span. Null when the test
+   * is not of that form.
+   */
+  private seenAsEvents(name: 'first_seen' | 'last_seen', predicate: Predicate): Sql | null {
+    const asOf = this.ir.asOf;
+    let range: TimeRange | null = null;
+    if (predicate.kind === 'exists') range = { from: null, fromInclusive: false, to: asOf, toInclusive: true };
+    else if (
+      name === 'last_seen' &&
+      predicate.kind === 'range' &&
+      predicate.type === 'time' &&
+      predicate.high >= asOf
+    ) {
+      range = { from: predicate.low, fromInclusive: predicate.lowInclusive, to: asOf, toInclusive: true };
+    } else if (
+      name === 'last_seen' &&
+      predicate.kind === 'cmp' &&
+      predicate.type === 'time' &&
+      (predicate.op === '>' || predicate.op === '>=')
+    ) {
+      range = { from: predicate.value as number, fromInclusive: predicate.op === '>=', to: asOf, toInclusive: true };
+    } else if (
+      name === 'first_seen' &&
+      predicate.kind === 'cmp' &&
+      predicate.type === 'time' &&
+      (predicate.op === '<' || predicate.op === '<=')
+    ) {
+      const limit = predicate.value as number;
+      range =
+        limit <= asOf
+          ? { from: null, fromInclusive: false, to: limit, toInclusive: predicate.op === '<=' }
+          : { from: null, fromInclusive: false, to: asOf, toInclusive: true };
+    }
+    if (!range) return null;
+    this.anyName = true;
+    const column = this.aggregate(this.d.countIf(join(this.span(range, sql``), ' AND ')));
+    const positive = sql`coalesce(${column}, 0) > 0`;
+    return predicate.negate ? sql`(NOT (${positive}))` : sql`(${positive})`;
   }
 
   /** Registers a per-user aggregate in the events scan and returns its column. */
@@ -180,6 +227,15 @@ class Compiler {
         positive = this.d.textMatch(predicate.op, value, sql`${str(predicate.value)}`);
         break;
       case 'range': {
+        // One BETWEEN evaluates the (JSON-extracting) value once; times are whole milliseconds, so an exclusive
+        // bound on a time is the next or previous millisecond.
+        const integral = predicate.type === 'time';
+        if ((predicate.lowInclusive || integral) && (predicate.highInclusive || integral)) {
+          const low = predicate.lowInclusive ? predicate.low : predicate.low + 1;
+          const high = predicate.highInclusive ? predicate.high : predicate.high - 1;
+          positive = sql`${value} BETWEEN ${num(low)} AND ${num(high)}`;
+          break;
+        }
         const low = sql`${value} ${trusted(predicate.lowInclusive ? '>=' : '>')} ${num(predicate.low)}`;
         const high = sql`${value} ${trusted(predicate.highInclusive ? '<=' : '<')} ${num(predicate.high)}`;
         positive = sql`${low} AND ${high}`;
@@ -215,14 +271,19 @@ class Compiler {
   }
 
   /** The condition selecting a leaf's events; `alias` is `e1.` style or empty. */
+  /** A leaf's time range, noted so the scan can skip what no leaf reads. */
+  private span(range: TimeRange, alias: Sql): Sql[] {
+    const from = range.from === null ? null : range.from + (range.fromInclusive ? 0 : 1);
+    this.earliest = from === null || this.earliest === null ? null : Math.min(this.earliest, from);
+    return this.range(range, alias);
+  }
+
   private selection(select: EventSelector, alias: Sql): Sql {
     this.names.add(select.event);
-    const from = select.range.from === null ? null : select.range.from + (select.range.fromInclusive ? 0 : 1);
-    this.earliest = from === null || this.earliest === null ? null : Math.min(this.earliest, from);
     return join(
       [
         sql`${alias}name = ${str(select.event)}`,
-        ...this.range(select.range, alias),
+        ...this.span(select.range, alias),
         ...this.propertyTests(select.where, alias),
       ],
       ' AND ',
