@@ -1,6 +1,18 @@
 import type { Table } from '../store/tables.js';
 import type { Sql, SqlRenderer } from './sql.js';
 
+/** The broad kind of a column's type, enough to choose how to read a value (see `Dialect.valueKind`). */
+export type ValueKind = 'text' | 'number' | 'timestamp' | 'boolean' | 'other';
+
+/** How to read a CSV file; everything left out is detected by the engine. */
+export interface CsvReadOptions {
+  readonly header?: boolean;
+  /** Lines before the header (or the first row) to skip. */
+  readonly skipRows?: number;
+  /** Column types by position, as `describe` names them or `textType`; later columns are detected. */
+  readonly types?: readonly string[];
+}
+
 /**
  * Everything that differs between engines as SQL text, and nothing else: no I/O, no driver imports, so SQL can be
  * compiled and read anywhere (`strata segment sql`).
@@ -15,4 +27,57 @@ export interface Dialect extends SqlRenderer {
   jsonNumber(column: Sql, path: readonly string[]): Sql;
   /** Builds a JSON object from named expressions. */
   jsonObject(fields: readonly (readonly [string, Sql])[]): Sql;
+
+  // Bulk import: reading files as relations. The file path is always a bound parameter.
+
+  /** The column type name that reads a value as plain text (for `CsvReadOptions.types`). */
+  readonly textType: string;
+  /** A CSV file as a relation; delimiter, quoting, header and column types are detected unless given. */
+  readCsv(file: string, options?: CsvReadOptions): Sql;
+  /** What the engine detects in a CSV file: one row `{ has_header, skip_rows }`. */
+  sniffCsv(file: string): Sql;
+  /** A Parquet file as a relation. */
+  readParquet(file: string): Sql;
+  /** A file of newline-delimited JSON objects as a relation, one column per key. */
+  readJsonLines(file: string): Sql;
+  /**
+   * A text file as rows `(line_no, line)`: one per physical line in file order, numbered from 1, without the line
+   * ending; a blank line is an empty or null `line`. Compressed files (`.gz`) are decompressed.
+   */
+  readLines(file: string): Sql;
+  /**
+   * The rows of a table made by `CREATE TEMP TABLE … AS` from a file scan, in the file's order, with their 1-based
+   * position as `row_no` before the table's columns. Numbering after the (parallel) scan instead of during it keeps
+   * the scan parallel: `row_number() OVER ()` in the scan serialises everything computed with it. Optional: without
+   * it, callers number rows with `row_number() OVER ()` during the scan.
+   */
+  numberedRows?(table: Sql): Sql;
+  /** The columns of a query, as rows `{ name, type }` in order. */
+  describe(query: Sql): Sql;
+  /** The kind of a type name returned by `describe`. */
+  valueKind(type: string): ValueKind;
+
+  // Bulk import: reading values.
+
+  /**
+   * A value of the given kind as a UTC timestamp, or null when it cannot be read as one: text as ISO-8601 (an offset
+   * is honoured, none means UTC), numbers as Unix epoch seconds (milliseconds when ≥ 1e11), dates at midnight.
+   */
+  toTimestamp(value: Sql, kind: ValueKind): Sql;
+  /** Text in a strftime-style format (`%m/%d/%Y %H:%M`) as a timestamp, or null when it does not match. */
+  parseTimestamp(text: Sql, format: string): Sql;
+  /** A value as a double, or null when it is not a number. */
+  toNumber(value: Sql): Sql;
+  /** The lowercase hex MD5 digest of text: stable across engines and versions, for content-derived ids. */
+  md5Hex(text: Sql): Sql;
+  /**
+   * A fast 64-bit hash of text, for grouping only: it may change between engine versions, so it is never stored and
+   * a collision must only cost time (e.g. a pre-filter before an exact comparison). Optional: without it, callers
+   * group by the text itself, which is correct but slower.
+   */
+  hash64?(text: Sql): Sql;
+  /** Text split into fields at runs of whitespace and commas, ignoring leading and trailing ones; a 1-based array. */
+  splitFields(text: Sql): Sql;
+  /** Aggregate: the values (JSON) as one JSON array, in the given order. */
+  jsonArrayAgg(value: Sql, orderBy: Sql): Sql;
 }
