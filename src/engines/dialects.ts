@@ -1,3 +1,4 @@
+import { clickhouseDialect } from './clickhouse/dialect.js';
 import type { Dialect } from './dialect.js';
 import { duckdbDialect } from './duckdb/dialect.js';
 import { duckdbSegmentDialect } from './duckdb/segment-dialect.js';
@@ -6,6 +7,7 @@ import type { SegmentDialect } from './segment-dialect.js';
 /** The pure dialects by name, for compiling SQL to read without a connection (`strata segment sql --engine`). */
 const dialects: Record<string, Dialect & SegmentDialect> = {
   duckdb: { ...duckdbDialect, ...duckdbSegmentDialect },
+  clickhouse: clickhouseDialect,
 };
 
 export const dialectNames = Object.keys(dialects);

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { Table } from '../../store/tables.js';
+import type { CellValue, Engine, Row } from '../engine.js';
+import { Mutex } from '../mutex.js';
+import { ident, render, type Sql } from '../sql.js';
+import { clickhouseDialect, quoteIdent } from './dialect.js';
+import { type BoundValue, bindParams, type CompactResult, insertRow, normaliseRows } from './values.js';
+
+/** How an engine of the ClickHouse family reaches the server: in-process (chDB) or over HTTP. */
+export interface Transport {
+  /** Whether `command` returns the rows an INSERT wrote (HTTP summaries do, chDB does not). */
+  readonly reportsInsertedRows: boolean;
+  /** Runs a query and returns its result in the `JSONCompact` format. */
+  select(text: string, params: Readonly<Record<string, BoundValue>>): Promise<CompactResult>;
+  /** Runs a statement; returns the rows it wrote when the server reports them, else null. */
+  command(text: string, params: Readonly<Record<string, BoundValue>>): Promise<number | null>;
+  /** Appends rows (JSONEachRow objects) to a table; values never pass through SQL text. */
+  insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The table a statement writes to, for counting the rows it changed: `INSERT INTO x …` or `DELETE FROM x …`. */
+const WRITE = /^\s*(INSERT\s+INTO|DELETE\s+FROM)\s+("(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|[A-Za-z_][A-Za-z0-9_.]*)/i;
+
+/**
+ * An `Engine` over ClickHouse SQL, shared by chDB and the HTTP client: the dialect, parameter binding, result
+ * normalisation, staging and write serialisation are the same; only the transport differs.
+ *
+ * Transactions: ClickHouse has no multi-statement transactions. `transaction` gives `work` exclusive use of the
+ * writer (every `run`/`stage` of this engine waits), so statements do not interleave with other writers of this
+ * engine, but a failure part-way leaves the statements already run in place: there is no rollback.
+ */
+export class ClickHouseBaseEngine implements Engine {
+  readonly dialect = clickhouseDialect;
+  private readonly mutex = new Mutex();
+  /** Staging tables are per engine instance, so two processes sharing a server do not empty each other's. */
+  private readonly stagePrefix = `strata_stage_${randomUUID().replaceAll('-', '').slice(0, 12)}_`;
+  private readonly staged = new Set<string>();
+  private readonly unlocked: Engine;
+
+  protected constructor(private readonly transport: Transport) {
+    this.unlocked = {
+      dialect: this.dialect,
+      query: (q) => this.query(q),
+      run: (q) => this.write(q),
+      stage: (table, rows) => this.stageRows(table, rows),
+      transaction: (inner) => inner(this.unlocked),
+      close: async () => {},
+    };
+  }
+
+  async query(query: Sql): Promise<Row[]> {
+    const { text, params } = render(query, this.dialect);
+    return normaliseRows(await this.transport.select(text, bindParams(params)));
+  }
+
+  run(query: Sql): Promise<number> {
+    return this.mutex.run(() => this.write(query));
+  }
+
+  stage(table: Table, rows: readonly (readonly CellValue[])[]): Promise<Sql> {
+    return this.mutex.run(() => this.stageRows(table, rows));
+  }
+
+  transaction<T>(work: (tx: Engine) => Promise<T>): Promise<T> {
+    return this.mutex.run(() => work(this.unlocked));
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.run(async () => {
+      try {
+        for (const name of this.staged) await this.transport.command(`DROP TABLE IF EXISTS ${quoteIdent(name)}`, {});
+      } finally {
+        await this.transport.close();
+      }
+    });
+  }
+
+  /**
+   * Runs a statement and returns the rows it changed. ClickHouse reports written rows only over HTTP and never for
+   * a DELETE, so the count is taken around the statement (writes are serialised, so nothing of ours interleaves):
+   * an INSERT by stored rows without `FINAL` (exact, unless a background merge of a ReplacingMergeTree collapses
+   * duplicates in between: then it undercounts), a DELETE by rows with `FINAL` (one per key). Other statements
+   * report 0.
+   */
+  private async write(query: Sql): Promise<number> {
+    const { text, params } = render(query, this.dialect);
+    const bound = bindParams(params);
+    const target = WRITE.exec(text);
+    if (!target) {
+      await this.transport.command(text, bound);
+      return 0;
+    }
+    const insert = /^INSERT/i.test(target[1] ?? '');
+    if (insert && this.transport.reportsInsertedRows) {
+      const written = await this.transport.command(text, bound);
+      if (written === null) {
+        throw new Error(
+          'internal error: the INSERT ran, but the server sent no X-ClickHouse-Summary to count its rows',
+        );
+      }
+      return written;
+    }
+    const count = async () => {
+      const settings = insert ? 'final = 0' : 'final = 1';
+      const result = await this.transport.select(`SELECT count() FROM ${target[2]} SETTINGS ${settings}`, {});
+      return Number(result.data[0]?.[0] ?? 0);
+    };
+    const before = await count();
+    await this.transport.command(text, bound);
+    return Math.abs((await count()) - before);
+  }
+
+  /** Fills this engine's Memory-engine copy of `table` (emptied first) and returns its name. */
+  private async stageRows(table: Table, rows: readonly (readonly CellValue[])[]): Promise<Sql> {
+    const name = `${this.stagePrefix}${table.name}`;
+    const quoted = quoteIdent(name);
+    if (!this.staged.has(name)) {
+      await this.transport.command(
+        `CREATE TABLE IF NOT EXISTS ${quoted} AS ${quoteIdent(table.name)} ENGINE = Memory`,
+        {},
+      );
+      this.staged.add(name);
+    }
+    await this.transport.command(`TRUNCATE TABLE ${quoted}`, {});
+    if (rows.length > 0)
+      await this.transport.insert(
+        name,
+        rows.map((row) => insertRow(table, row)),
+      );
+    return ident(name);
+  }
+}

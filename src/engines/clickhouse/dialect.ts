@@ -1,0 +1,89 @@
+import type { ColumnType, Table } from '../../store/tables.js';
+import type { Dialect } from '../dialect.js';
+import type { SegmentDialect } from '../segment-dialect.js';
+import { type Param, type ParamType, type Sql, sql, trusted } from '../sql.js';
+import { clickhouseImportDialect, jsonObjectText } from './import-dialect.js';
+import { jsonCall, jsonTarget, NUMBER_TYPES } from './json-path.js';
+import { clickhouseSegmentDialect } from './segment-dialect.js';
+
+/** Column types. JSON is kept as text (`String`): ClickHouse's `JSON` type drops JSON nulls and splits dotted keys. */
+const columnTypes: Record<ColumnType, string> = {
+  string: 'String',
+  double: 'Float64',
+  bigint: 'Int64',
+  boolean: 'Bool',
+  timestamp: `DateTime64(3, 'UTC')`,
+  json: 'String',
+};
+
+/**
+ * Parameter types for `{pN:Type}` placeholders; JSON travels as its text, and a timestamp as epoch milliseconds
+ * (`Int64`, read back with `fromUnixTimestamp64Milli`): `DateTime64` parameters are parsed from text with a
+ * four-digit year, so a bound such as "999999 weeks before T" (year -17141) could not be passed at all.
+ */
+const paramTypes: Record<ParamType, string> = { ...columnTypes, timestamp: 'Int64', 'string[]': 'Array(String)' };
+
+/**
+ * Tables partitioned by month on a timestamp column. Only the large append-only event log: small tables with
+ * monthly partitions would be split into many tiny parts. (Better as `partitionBy` on `Table` in tables.ts.)
+ */
+const monthlyPartitions: Readonly<Record<string, string>> = { events: 'ts' };
+
+/** Double-quoted identifier; ClickHouse escapes inside quotes with a backslash. */
+export const quoteIdent = (name: string): string => `"${name.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+
+const columnList = (names: readonly string[]): string => `(${names.map(quoteIdent).join(', ')})`;
+
+/**
+ * DDL for one table. ClickHouse has no uniqueness constraints: a table with a primary key is a `ReplacingMergeTree`
+ * ordered by that key, so the last row written for a key replaces earlier ones once parts merge, and reads see
+ * exactly one row per key because the connections set `final = 1` (see settings.ts). Other tables are `MergeTree`
+ * ordered by their sort key. A nullable sort-key column (events' `user_id`: anonymous events have none) needs
+ * `allow_nullable_key`; storing '' instead would change what `user_id IS NULL` means to every query.
+ */
+function createTable(table: Table): readonly Sql[] {
+  const columns = table.columns.map((c) => {
+    const type = columnTypes[c.type];
+    return `${quoteIdent(c.name)} ${c.nullable ? `Nullable(${type})` : type}`;
+  });
+  const key = table.primaryKey ?? table.sortKey;
+  const engine = table.primaryKey ? 'ReplacingMergeTree' : 'MergeTree';
+  const partition = monthlyPartitions[table.name];
+  const nullableKey = key.some((name) => table.columns.find((c) => c.name === name)?.nullable);
+  const clauses = [
+    `ENGINE = ${engine}`,
+    partition ? `PARTITION BY toYYYYMM(${quoteIdent(partition)})` : '',
+    `ORDER BY ${columnList(key)}`,
+    nullableKey ? 'SETTINGS allow_nullable_key = 1' : '',
+  ].filter((clause) => clause !== '');
+  return [trusted(`CREATE TABLE IF NOT EXISTS ${quoteIdent(table.name)} (${columns.join(', ')}) ${clauses.join(' ')}`)];
+}
+
+/** ClickHouse's SQL: `{pN:Type}` placeholders bound by the server, JSON as text read with `JSONExtract*`. */
+export const clickhouseDialect: Dialect & SegmentDialect = {
+  name: 'clickhouse',
+  quoteIdent,
+  placeholder(index: number, param: Param): string {
+    const type = paramTypes[param.type];
+    // A NULL binds only to a Nullable placeholder; arrays cannot be Nullable (and are never null).
+    const nullable = param.value === null && param.type !== 'string[]';
+    const placeholder = `{p${index}:${nullable ? `Nullable(${type})` : type}}`;
+    return param.type === 'timestamp' ? `fromUnixTimestamp64Milli(${placeholder}, 'UTC')` : placeholder;
+  },
+  createTable,
+  jsonText(column: Sql, path: readonly string[]): Sql {
+    // Strings unquoted, other values as their JSON text, missing and JSON null as NULL (DuckDB's
+    // json_extract_string).
+    const target = jsonTarget(column, path);
+    const kind = jsonCall('JSONType', target);
+    return sql`multiIf(${kind} = 'String', ${jsonCall('JSONExtractString', target)},
+                       ${kind} = 'Null', NULL, ${jsonCall('JSONExtractRaw', target)})`;
+  },
+  jsonNumber(column: Sql, path: readonly string[]): Sql {
+    const target = jsonTarget(column, path);
+    return sql`if(${jsonCall('JSONType', target)} IN ${NUMBER_TYPES}, ${jsonCall('JSONExtractFloat', target)}, NULL)`;
+  },
+  jsonObject: jsonObjectText,
+  ...clickhouseImportDialect,
+  ...clickhouseSegmentDialect,
+};
