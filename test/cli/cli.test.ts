@@ -48,7 +48,11 @@ describe('strata CLI', () => {
 
     const stats = await strata('stats', '--db', db, '--json');
     expect(stats.code).toBe(0);
-    expect(JSON.parse(stats.stdout)).toMatchObject({ profiles: 2, events: 2, eventsByName: [{ name: 'Signed Up', count: 2 }] });
+    expect(JSON.parse(stats.stdout)).toMatchObject({
+      profiles: 2,
+      events: 2,
+      eventsByName: [{ name: 'Signed Up', count: 2 }],
+    });
     const text = await strata('stats', '--db', db);
     expect(text.stdout).toMatch(/events\s+2/);
   });
