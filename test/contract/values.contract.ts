@@ -187,4 +187,21 @@ export function registerValueTests(context: ContractContext): void {
     );
     expect(row).toEqual(asRow([at.getTime(), at.getTime() + 172_800_000, at.getTime() - 1]));
   });
+
+  test('timestamp params far from today: exact, and ordered', async () => {
+    // Window bounds reach far: `last: 999999w` starts in the year -17141. Years beyond 0–9999 and 1900–2299 included.
+    const times = [
+      -540_000_000_000_000, -62_135_596_800_000, -5_364_662_400_000, 0, 10_413_792_000_000, 253_402_300_799_999,
+    ];
+    const d = engine().dialect;
+    const columns = times.flatMap((ms, i) => {
+      const next = times[i + 1] ?? ms;
+      return [
+        sql`${d.epochMs(sql`${ts(new Date(ms))}`)} AS ${trusted(`v${2 * i}`)}`,
+        sql`CASE WHEN ${ts(new Date(ms))} < ${ts(new Date(next))} THEN 1 ELSE 0 END AS ${trusted(`v${2 * i + 1}`)}`,
+      ];
+    });
+    const [row] = await engine().query(sql`SELECT ${join(columns)}`);
+    expect(row).toEqual(asRow(times.flatMap((ms, i) => [ms, i < times.length - 1 ? 1 : 0])));
+  });
 }

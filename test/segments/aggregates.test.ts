@@ -1,5 +1,6 @@
 import { type FixtureCase, runFixtures } from './harness/fixtures.js';
 import type { EventSeed, Seed } from './harness/seed.js';
+import { forEachEngine } from './harness/suite.js';
 import { DAY, HOUR, iso, t } from './harness/time.js';
 
 /** Aggregate leaves: sum / avg / min / max over numbers only, count_distinct over scalars of any type. */
@@ -131,8 +132,6 @@ const cases: FixtureCase[] = [
   },
 ];
 
-runFixtures('aggregates', seed, cases);
-
 /** Number spellings only the direct path can store: JSON text the ingestion path would normalise. */
 const rawSeed: Seed = {
   profiles: [{ id: 'spellings' }, { id: 'plain' }],
@@ -145,17 +144,21 @@ const rawSeed: Seed = {
   ],
 };
 
-runFixtures(
-  'aggregates over raw JSON spellings',
-  rawSeed,
-  [
-    {
-      name: 'one value however it is spelt, plus one huge one',
-      rule: agg('count_distinct', '=', 2),
-      expect: ['spellings'],
-    },
-    { name: 'huge integers are numbers', rule: agg('max', '>', 1e19), expect: ['spellings'] },
-    { name: 'min of equal spellings', rule: agg('min', '=', 1), expect: ['spellings', 'plain'] },
-  ],
-  { load: 'insert' },
-);
+forEachEngine('aggregates', (suite) => {
+  runFixtures(suite, 'aggregates', seed, cases);
+  runFixtures(
+    suite,
+    'aggregates over raw JSON spellings',
+    rawSeed,
+    [
+      {
+        name: 'one value however it is spelt, plus one huge one',
+        rule: agg('count_distinct', '=', 2),
+        expect: ['spellings'],
+      },
+      { name: 'huge integers are numbers', rule: agg('max', '>', 1e19), expect: ['spellings'] },
+      { name: 'min of equal spellings', rule: agg('min', '=', 1), expect: ['spellings', 'plain'] },
+    ],
+    { load: 'insert' },
+  );
+});

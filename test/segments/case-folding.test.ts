@@ -1,5 +1,6 @@
 import { type FixtureCase, runFixtures } from './harness/fixtures.js';
 import type { Seed } from './harness/seed.js';
+import { forEachEngine } from './harness/suite.js';
 
 /**
  * Case-insensitive text operators beyond ASCII. Both sides fold one code point at a time with the simple Unicode
@@ -49,4 +50,6 @@ const cases: FixtureCase[] = [
   { name: 'order is by code point, not by UTF-16 unit', rule: name('>', '\uFF3A'), expect: ['emoji'] },
 ];
 
-runFixtures('case-insensitive text beyond ASCII', seed, cases);
+forEachEngine('case folding', (suite) => {
+  runFixtures(suite, 'case-insensitive text beyond ASCII', seed, cases);
+});

@@ -1,5 +1,6 @@
 import { type FixtureCase, runFixtures } from './harness/fixtures.js';
 import type { EventSeed, Seed } from './harness/seed.js';
+import { forEachEngine } from './harness/suite.js';
 import { DAY, HOUR, iso, MINUTE, t } from './harness/time.js';
 
 /** Event leaves: counts in windows with every boundary, has-not-done, and property filters. */
@@ -103,8 +104,6 @@ const windowCases: FixtureCase[] = [
   },
 ];
 
-runFixtures('event counts in windows', windowSeed, windowCases);
-
 const orders: [string, Record<string, unknown>][] = [
   ['pro', { plan: 'pro', amount: 10, items: [{ sku: 'A' }] }],
   ['nullPlan', { plan: null }],
@@ -187,5 +186,8 @@ const filterCases: FixtureCase[] = [
   { name: 'between on a property', rule: order([w('amount', 'between', [2, 10])]), expect: ['pro', 'two'] },
 ];
 
-runFixtures('event property filters', filterSeed, filterCases);
-runFixtures('event property filters, rows written directly', filterSeed, filterCases, { load: 'insert' });
+forEachEngine('events', (suite) => {
+  runFixtures(suite, 'event counts in windows', windowSeed, windowCases);
+  runFixtures(suite, 'event property filters', filterSeed, filterCases);
+  runFixtures(suite, 'event property filters, rows written directly', filterSeed, filterCases, { load: 'insert' });
+});

@@ -1,14 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { clickhouseDialect } from '../../src/engines/clickhouse/dialect.js';
 import { duckdbDialect } from '../../src/engines/duckdb/dialect.js';
-import type { Engine } from '../../src/engines/engine.js';
+import { duckdbSegmentDialect } from '../../src/engines/duckdb/segment-dialect.js';
 import { render } from '../../src/engines/sql.js';
-import type { UserData } from '../../src/segments/evaluate.js';
-import { formatKeyPath } from '../../src/segments/key-path.js';
-import { compileMembers } from '../../src/segments/sql/compile.js';
-import { memoryEngine } from '../helpers.js';
-import { dialect, differential, lowerCheck } from './harness/differential.js';
+import { formatKeyPath, parseKeyPath } from '../../src/segments/key-path.js';
+import { type CompileDialect, compileMembers } from '../../src/segments/sql/compile.js';
+import { differential, lowerCheck } from './harness/differential.js';
+import { loadOnce } from './harness/fixtures.js';
 import { HOSTILE } from './harness/hostile.js';
 import { ingestSeed, insertSeed, readUsers, type Seed } from './harness/seed.js';
+import { type EngineSuite, forEachEngine } from './harness/suite.js';
 import { DAY, HOUR, T, t } from './harness/time.js';
 
 /** Hostile strings in every place a user string can go: they work, and they never change the SQL text. */
@@ -92,39 +93,35 @@ const INGEST_GAPS = [
   },
 ] as const;
 
-function hostileRun(load: 'ingest' | 'insert') {
+function hostileRun(suite: EngineSuite, load: 'ingest' | 'insert') {
   const gaps: readonly string[] = load === 'ingest' ? INGEST_GAPS.flatMap((gap) => gap.strings) : [];
   const strings = HOSTILE.filter((s) => !gaps.includes(s));
-  describe(`hostile strings run on DuckDB and agree with the oracle (${load})`, () => {
-    let engine: Engine;
-    let users: UserData[];
-    beforeAll(async () => {
+  suite.block(load === 'ingest' ? 'ingested' : 'written directly', () => {
+    const users = loadOnce(suite, async () => {
       if (load === 'ingest') {
         for (const gap of INGEST_GAPS)
           console.warn(`known gap, skipped: ${JSON.stringify(gap.strings)}: ${gap.reason}`);
       }
-      engine = await memoryEngine();
-      await (load === 'ingest' ? ingestSeed : insertSeed)(engine, seed, WS);
-      users = await readUsers(engine, WS);
-    });
-    afterAll(async () => {
-      await engine.close();
+      await (load === 'ingest' ? ingestSeed : insertSeed)(suite.engine(), seed, WS);
+      return readUsers(suite.engine(), WS);
     });
 
-    it('the store holds every hostile key and value as sent (but for declared gaps)', () => {
+    suite.test('the store holds every hostile key and value as sent (but for declared gaps)', async () => {
+      const stored = await users();
       const lost = HOSTILE.filter((s) => {
-        const user = users.find((u) => u.userId === uid(s));
+        const user = stored.find((u) => u.userId === uid(s));
         return !user || !Object.hasOwn(user.traits, s) || user.traits[s] !== s;
       });
       expect(lost).toEqual(gaps);
     });
 
     for (const template of templates) {
-      it(template.name, async () => {
+      suite.test(template.name, async () => {
+        const stored = await users();
         const failures: string[] = [];
         for (const s of strings) {
           try {
-            const outcome = await differential(engine, users, { rule: template.rule(s), asOf: T }, WS);
+            const outcome = await differential(suite.engine(), stored, { rule: template.rule(s), asOf: T }, WS);
             const expected = template.expect(s).sort();
             if (JSON.stringify(outcome.members) !== JSON.stringify(expected)) {
               failures.push(
@@ -139,30 +136,44 @@ function hostileRun(load: 'ingest' | 'insert') {
       });
     }
 
-    it('hostile user ids in the real-time user list', async () => {
+    suite.test('hostile user ids in the real-time user list', async () => {
       const rule = { type: 'event', event: 'After' };
       const ids = [...HOSTILE.map(uid), "x' OR 1=1 --"];
-      const outcome = await differential(engine, users, { rule, asOf: T, users: ids }, WS);
+      const outcome = await differential(suite.engine(), await users(), { rule, asOf: T, users: ids }, WS);
       expect(outcome.members).toEqual(HOSTILE.map(uid).sort());
     });
   });
 }
 
-hostileRun('insert');
-hostileRun('ingest');
+forEachEngine('hostile strings', (suite) => {
+  hostileRun(suite, 'insert');
+  hostileRun(suite, 'ingest');
+});
 
-describe('hostile strings never change the SQL text', () => {
+/**
+ * A dialect's SQL text may follow the shape of a key path, never its content: DuckDB binds a whole path as one JSON
+ * pointer; ClickHouse binds each key on its own and resolves a canonical array index (`0`, `12`) at run time. `twin`
+ * gives the plain keys of the same shape, whose SQL text every hostile path must share.
+ */
+const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
+const DIALECTS: readonly { dialect: CompileDialect; twin: (keys: readonly string[]) => string[] }[] = [
+  { dialect: { ...duckdbDialect, ...duckdbSegmentDialect }, twin: () => ['plain'] },
+  { dialect: clickhouseDialect, twin: (keys) => keys.map((k) => (ARRAY_INDEX.test(k) ? '1' : 'plain')) },
+];
+
+describe.each(DIALECTS)('hostile strings never change the SQL text ($dialect.name)', ({ dialect, twin }) => {
   const text = (rule: unknown, users?: readonly string[]) => {
     const lowered = lowerCheck({ rule, asOf: T });
     if (!lowered.ok) throw new Error(JSON.stringify(lowered.issues));
-    return render(compileMembers(lowered.ir, dialect, { workspace: WS, ...(users ? { users } : {}) }), duckdbDialect);
+    return render(compileMembers(lowered.ir, dialect, { workspace: WS, ...(users ? { users } : {}) }), dialect);
   };
   const plain = 'plain';
 
   for (const template of templates) {
     it(template.name, () => {
-      const expected = text(template.rule(plain)).text;
       for (const s of HOSTILE) {
+        const [same = plain] = twin([s]);
+        const expected = text(template.rule(same)).text;
         const hostile = text(template.rule(s));
         expect(hostile.text, JSON.stringify(s)).toBe(expected);
         expect(hostile.params.some((p) => typeof p.value === 'string' && p.value.includes(s))).toBe(true);
@@ -173,7 +184,7 @@ describe('hostile strings never change the SQL text', () => {
   it('raw dotted paths and escapes', () => {
     for (const path of ['a.b.c', 'a\\.b', '\\\\', '..', 'x.0.y']) {
       const rule = { type: 'trait', trait: path, op: 'exists' };
-      expect(text(rule).text, path).toBe(text({ ...rule, trait: plain }).text);
+      expect(text(rule).text, path).toBe(text({ ...rule, trait: formatKeyPath(twin(parseKeyPath(path))) }).text);
     }
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lowerCheck } from './harness/differential.js';
 import { type FixtureCase, runFixtures } from './harness/fixtures.js';
 import type { Seed } from './harness/seed.js';
+import { forEachEngine } from './harness/suite.js';
 import { DAY, T, t } from './harness/time.js';
 
 /** and / or / not nesting, references to saved dynamic segments, and the errors lowering reports. */
@@ -72,8 +73,6 @@ const segments = {
   self: or(pro, { type: 'segment', segment: 'self' }),
 };
 
-runFixtures('and / or / not and segment references', seed, cases, { segments });
-
 describe('lowering errors', () => {
   const issues = (rule: unknown) => {
     const lowered = lowerCheck({ rule, asOf: T, segments });
@@ -120,4 +119,8 @@ describe('lowering errors', () => {
       { code: 'invalid_value', path: 'rule.value' },
     ]);
   });
+});
+
+forEachEngine('logic', (suite) => {
+  runFixtures(suite, 'and / or / not and segment references', seed, cases, { segments });
 });

@@ -1,5 +1,6 @@
 import { type FixtureCase, runFixtures } from './harness/fixtures.js';
 import type { Seed } from './harness/seed.js';
+import { forEachEngine } from './harness/suite.js';
 import { DAY, HOUR, iso, t } from './harness/time.js';
 
 /**
@@ -56,4 +57,6 @@ const cases: FixtureCase[] = [
   { name: 'within at the millisecond', rule: seq('A', 'B', { within: '1h' }), expect: ['seqMicro', 'withinMicro'] },
 ];
 
-runFixtures('stored times finer than a millisecond', seed, cases, { load: 'insert' });
+forEachEngine('microseconds', (suite) => {
+  runFixtures(suite, 'stored times finer than a millisecond', seed, cases, { load: 'insert' });
+});

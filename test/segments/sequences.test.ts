@@ -1,5 +1,6 @@
 import { type FixtureCase, runFixtures } from './harness/fixtures.js';
 import type { EventSeed, Seed } from './harness/seed.js';
+import { forEachEngine } from './harness/suite.js';
 import { DAY, HOUR, iso, MINUTE, t } from './harness/time.js';
 
 /**
@@ -128,4 +129,6 @@ const cases: FixtureCase[] = [
   },
 ];
 
-runFixtures('sequences', seed, cases);
+forEachEngine('sequences', (suite) => {
+  runFixtures(suite, 'sequences', seed, cases);
+});

@@ -1,5 +1,6 @@
 import { type FixtureCase, runFixtures } from './harness/fixtures.js';
 import type { Seed } from './harness/seed.js';
+import { forEachEngine } from './harness/suite.js';
 import { DAY, HOUR, iso, t } from './harness/time.js';
 
 /** Times held in traits (the `parseTime` forms), the first_seen / last_seen built-ins, and account traits. */
@@ -87,8 +88,6 @@ const timeCases: FixtureCase[] = [
   { name: '= on a time trait compares the text', rule: signup('=', '2024-05-01'), expect: ['date'] },
 ];
 
-runFixtures('times in traits', timeSeed, timeCases);
-
 const seenSeed: Seed = {
   profiles: ['old', 'recent', 'edge', 'atT', 'future', 'mixed', 'none'].map((id) => ({ id })),
   events: [
@@ -162,8 +161,6 @@ const seenCases: FixtureCase[] = [
   },
 ];
 
-runFixtures('first_seen and last_seen', seenSeed, seenCases);
-
 const accountSeed: Seed = {
   profiles: [
     { id: 'ent', account: 'acme' },
@@ -200,4 +197,8 @@ const accountCases: FixtureCase[] = [
   { name: 'an escaped dot is a user trait', rule: acct('account\\.plan', 'exists'), expect: ['solo'] },
 ];
 
-runFixtures('account traits', accountSeed, accountCases);
+forEachEngine('times and accounts', (suite) => {
+  runFixtures(suite, 'times in traits', timeSeed, timeCases);
+  runFixtures(suite, 'first_seen and last_seen', seenSeed, seenCases);
+  runFixtures(suite, 'account traits', accountSeed, accountCases);
+});

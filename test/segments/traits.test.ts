@@ -1,5 +1,6 @@
 import { type FixtureCase, runFixtures } from './harness/fixtures.js';
 import type { Seed } from './harness/seed.js';
+import { forEachEngine } from './harness/suite.js';
 
 /**
  * Trait leaves: every operator over one trait `v` holding a different JSON type per user (missing, JSON null, empty
@@ -78,8 +79,6 @@ const scalarCases: FixtureCase[] = [
   { name: 'between an empty gap', rule: v('between', [0, 30]), expect: [] },
 ];
 
-runFixtures('trait operators over every JSON type', scalarSeed, scalarCases);
-
 const pathSeed: Seed = {
   profiles: [
     { id: 'oslo', traits: { address: { city: 'Oslo', zip: '0150' }, products: [{ price: 10 }, { price: 20 }] } },
@@ -124,4 +123,27 @@ const pathCases: FixtureCase[] = [
   { name: 'array length is not a key', rule: tr('products.length', 'exists'), expect: [] },
 ];
 
-runFixtures('trait key paths', pathSeed, pathCases);
+/** Integers past 64 bits as `JSON.stringify` writes them (`1e20` is `100000000000000000000`), in arrays too. */
+const wideSeed: Seed = {
+  profiles: [
+    { id: 'wide', traits: { n: 1e20, plan: 'pro', list: [3e19, 1] } },
+    { id: 'negative', traits: { n: -1e19, plan: 'pro' } },
+    { id: 'narrow', traits: { n: 5, plan: 'free', list: [1, 3e19] } },
+  ],
+};
+
+const wideCases: FixtureCase[] = [
+  { name: 'the rest of the document stays readable', rule: tr('plan', '=', 'pro'), expect: ['wide', 'negative'] },
+  { name: 'a wide integer is a number', rule: tr('n', '>', 1e19), expect: ['wide'] },
+  { name: 'a wide negative integer', rule: tr('n', '<', -9e18), expect: ['negative'] },
+  { name: 'exists', rule: tr('n', 'exists'), expect: ['wide', 'negative', 'narrow'] },
+  { name: 'the first element of an array', rule: tr('list.0', '=', 3e19), expect: ['wide'] },
+  { name: 'after a wide element', rule: tr('list.1', '=', 1), expect: ['wide'] },
+  { name: 'a wide last element', rule: tr('list.1', '>', 1e19), expect: ['narrow'] },
+];
+
+forEachEngine('traits', (suite) => {
+  runFixtures(suite, 'trait operators over every JSON type', scalarSeed, scalarCases);
+  runFixtures(suite, 'trait key paths', pathSeed, pathCases);
+  runFixtures(suite, 'integers past 64 bits', wideSeed, wideCases);
+});

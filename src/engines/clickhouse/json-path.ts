@@ -25,6 +25,31 @@ export function bindOnce(name: string, value: Sql, body: Sql): Sql {
   return sql`arrayElement(arrayMap(${trusted(name)} -> ${body}, [${value}]), 1)`;
 }
 
+/** A ClickHouse string literal of text the program wrote (a pattern); user text is always a bound parameter. */
+const literal = (text: string): Sql => trusted(`'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`);
+
+/** JSON string literals, and the runs of text between them. */
+const JSON_TOKENS = literal('"(?:[^"\\\\]|\\\\.)*"|[^"]+');
+/** An integer of 19 digits or more where a JSON value starts, and what follows it (`\\2.0` makes it a double). */
+const WIDE_INTEGER = literal('(^|[:,\\[\\s])(-?[0-9]{19,})([,\\]}\\s]|$)');
+
+/**
+ * The document (or value) with its integers of 19 digits or more written as doubles (`…0` becomes `…0.0`), when it
+ * has any. The `JSONExtract*` family parses with simdjson, which rejects a whole document holding an integer outside
+ * Int64/UInt64, so every key of it would read as missing; `JSON.parse` reads such an integer as a double. Stored JSON
+ * holds them (`JSON.stringify(1e20)` is `100000000000000000000`), and `JSONExtractRaw` writes one for every double
+ * of 2^64 or more. String literals are left alone. Two passes, because a match takes the comma the next integer of a
+ * list starts with. (Setting `allow_simdjson = 0` is no fix: rapidjson misreads ordinary doubles.)
+ */
+export function readableJson(value: Sql, name: string): Sql {
+  const doc = trusted(`${name}_d`);
+  const token = trusted(`${name}_t`);
+  const pass = (text: Sql) => sql`replaceRegexpAll(${text}, ${WIDE_INTEGER}, ${literal('\\1\\2.0\\3')})`;
+  const rewritten = sql`arrayStringConcat(arrayMap(${token} -> if(startsWith(${token}, '"'), ${token}, ${pass(pass(token))}),
+    extractAll(${doc}, ${JSON_TOKENS})))`;
+  return bindOnce(`${name}_d`, value, sql`if(match(${doc}, ${literal('[0-9]{19}')}), ${rewritten}, ${doc})`);
+}
+
 /** A call such as `JSONType(doc, k1, k2)`, or `JSONType(doc)` when the path is empty. */
 export function jsonCall(fn: string, target: JsonTarget, ...extra: readonly Sql[]): Sql {
   return sql`${trusted(fn)}(${join([target.doc, ...target.keys, ...extra])})`;
@@ -32,7 +57,7 @@ export function jsonCall(fn: string, target: JsonTarget, ...extra: readonly Sql[
 
 /** Resolves a key path into a document and the keys left to apply (see the module comment for array indexes). */
 export function jsonTarget(column: Sql, path: readonly string[]): JsonTarget {
-  let doc = column;
+  let doc = readableJson(column, '_strata_json');
   let keys: Sql[] = [];
   path.forEach((key, depth) => {
     const position = Number(key) + 1;
@@ -40,15 +65,17 @@ export function jsonTarget(column: Sql, path: readonly string[]): JsonTarget {
       keys.push(sql`${str(key)}`);
       return;
     }
-    const raw = keys.length === 0 ? doc : jsonCall('JSONExtractRaw', { doc, keys });
     // A distinct variable per depth: nested lambdas must not shadow each other's names.
     const name = `_strata_json_${depth}`;
     const r = trusted(name);
-    doc = bindOnce(
+    // Raw values are re-serialised by ClickHouse, wide doubles as integers: readable again before parsing.
+    const raw = keys.length === 0 ? doc : readableJson(jsonCall('JSONExtractRaw', { doc, keys }), `${name}_raw`);
+    const element = bindOnce(
       name,
       raw,
       sql`if(JSONType(${r}) = 'Array', JSONExtractRaw(${r}, ${int(position)}), JSONExtractRaw(${r}, ${str(key)}))`,
     );
+    doc = readableJson(element, `${name}_element`);
     keys = [];
   });
   return { doc, keys };

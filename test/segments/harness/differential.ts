@@ -1,19 +1,16 @@
-import { duckdbDialect } from '../../../src/engines/duckdb/dialect.js';
-import { duckdbSegmentDialect } from '../../../src/engines/duckdb/segment-dialect.js';
 import type { Engine } from '../../../src/engines/engine.js';
 import { render } from '../../../src/engines/sql.js';
 import { type Rule, rule as ruleSchema } from '../../../src/segments/definition.js';
 import { explain, type UserData } from '../../../src/segments/evaluate.js';
 import { type Lowered, lower } from '../../../src/segments/ir/lower.js';
 import type { SegmentIr } from '../../../src/segments/ir/nodes.js';
-import { type CompileDialect, compileMembers } from '../../../src/segments/sql/compile.js';
+import { compileMembers } from '../../../src/segments/sql/compile.js';
 
 /**
- * The differential check: one rule, lowered at one time, run as SQL on DuckDB and through the reference evaluator
- * over the same stored data. A disagreement throws a report with everything needed to decide who is wrong.
+ * The differential check: one rule, lowered at one time, compiled with the engine's dialect and run on it, and
+ * evaluated by the reference evaluator over the same stored data. A disagreement throws a report with everything
+ * needed to decide who is wrong.
  */
-
-export const dialect: CompileDialect = { ...duckdbDialect, ...duckdbSegmentDialect };
 
 export interface Check {
   /** A rule as a user would write it; parsed with the public schema first. */
@@ -68,9 +65,22 @@ export async function differential(
   workspace: string,
 ): Promise<Outcome> {
   const ir = lowerOrThrow(check);
-  const query = compileMembers(ir, dialect, { workspace, ...(check.users ? { users: check.users } : {}) });
-  const rows = await engine.query(query);
-  const fromSql = rows.map((row) => String(row['user_id']));
+  const query = compileMembers(ir, engine.dialect, { workspace, ...(check.users ? { users: check.users } : {}) });
+  const rows = await engine.query(query).catch((error: unknown) => {
+    const rendered = render(query, engine.dialect);
+    throw new Error(
+      `${engine.dialect.name} failed on rule ${JSON.stringify(check.rule)}: ${String(error)}\nsql: ${rendered.text}`,
+    );
+  });
+  const fromSql = rows.map((row) => {
+    if (typeof row['user_id'] !== 'string') {
+      throw new Error(
+        `the members query returned no user_id text on ${engine.dialect.name} (row: ${JSON.stringify(row)}) ` +
+          `for rule ${JSON.stringify(check.rule)}`,
+      );
+    }
+    return row['user_id'];
+  });
   const scope = check.users ? new Set(check.users) : null;
   const fromOracle = users.filter((u) => (!scope || scope.has(u.userId)) && explain(ir, u).result).map((u) => u.userId);
   const a = sorted(fromSql);
@@ -81,9 +91,9 @@ export async function differential(
   const onlyOracle = b.filter((id) => !a.includes(id));
   const sample = onlySql[0] ?? onlyOracle[0];
   const data = users.find((u) => u.userId === sample);
-  const rendered = render(query, duckdbDialect);
+  const rendered = render(query, engine.dialect);
   const lines = [
-    'SQL and the reference evaluator disagree',
+    `SQL on ${engine.dialect.name} and the reference evaluator disagree`,
     `rule: ${JSON.stringify(check.rule)}`,
     `asOf: ${check.asOf.toISOString()}${check.users ? ` users: ${JSON.stringify(check.users)}` : ''}`,
     duplicates ? `SQL returned duplicate rows: ${JSON.stringify(fromSql)}` : '',

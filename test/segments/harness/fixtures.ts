@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../../src/engines/engine.js';
+import { beforeAll, expect } from 'vitest';
 import type { UserData } from '../../../src/segments/evaluate.js';
-import { memoryEngine } from '../../helpers.js';
 import { differential } from './differential.js';
-import { ingestSeed, insertSeed, readUsers, type Seed } from './seed.js';
+import { INGESTION_LOADING } from './engines.js';
+import { ingestSeed, insertSeed, readUsers, resetStore, type Seed } from './seed.js';
+import type { EngineSuite } from './suite.js';
 import { T } from './time.js';
 
 /**
  * Table-driven fixtures: one seed, many rules, each with the members a person worked out by hand. Every case must
- * give those members on DuckDB *and* in the oracle, so a shared misreading of the spec cannot pass unnoticed.
+ * give those members on every engine *and* in the oracle, so a shared misreading of the spec cannot pass unnoticed.
  */
 
 export interface FixtureCase {
@@ -43,26 +43,48 @@ export function decoy(seed: Seed): Seed {
   };
 }
 
-/** Registers one `describe` block: loads the seed (and its decoy) once, then one test per case. */
-export function runFixtures(title: string, seed: Seed, cases: readonly FixtureCase[], options: FixtureOptions = {}) {
-  describe(title, () => {
-    let engine: Engine;
-    let users: UserData[];
-    beforeAll(async () => {
-      engine = await memoryEngine();
-      const load = options.load === 'insert' ? insertSeed : ingestSeed;
-      await load(engine, seed, WORKSPACE);
-      await load(engine, decoy(seed), DECOY_WORKSPACE);
-      users = await readUsers(engine, WORKSPACE);
-    });
-    afterAll(async () => {
-      await engine.close();
+/**
+ * The loader for a block: ingestion by default, direct loading where the engine has ingestion-path loading as a
+ * declared gap (printed).
+ */
+export function loaderFor(suite: EngineSuite, load: 'ingest' | 'insert' = 'ingest'): typeof insertSeed {
+  if (load === 'insert') return insertSeed;
+  return suite.can(INGESTION_LOADING, 'fixtures that load through ingestion load directly') ? ingestSeed : insertSeed;
+}
+
+/**
+ * Loads a block's data once, on a store emptied first. A failure is handed to every test of the block (so a
+ * checked gap fails its tests, not the hook).
+ */
+export function loadOnce(suite: EngineSuite, load: () => Promise<UserData[]>): () => Promise<UserData[]> {
+  let loaded: Promise<UserData[]> | undefined;
+  beforeAll(async () => {
+    loaded = resetStore(suite.engine()).then(load);
+    await loaded.catch(() => {});
+  });
+  return () => loaded ?? Promise.reject(new Error('internal error: the block was not loaded'));
+}
+
+/** Registers one block: loads the seed (and its decoy) once, then one test per case. */
+export function runFixtures(
+  suite: EngineSuite,
+  title: string,
+  seed: Seed,
+  cases: readonly FixtureCase[],
+  options: FixtureOptions = {},
+): void {
+  suite.block(title, () => {
+    const load = loaderFor(suite, options.load);
+    const users = loadOnce(suite, async () => {
+      await load(suite.engine(), seed, WORKSPACE);
+      await load(suite.engine(), decoy(seed), DECOY_WORKSPACE);
+      return readUsers(suite.engine(), WORKSPACE);
     });
     for (const c of cases) {
-      it(c.name, async () => {
+      suite.test(c.name, async () => {
         const outcome = await differential(
-          engine,
-          users,
+          suite.engine(),
+          await users(),
           {
             rule: c.rule,
             asOf: c.asOf ?? T,

@@ -1,13 +1,15 @@
 import type { CellValue, Engine } from '../../../src/engines/engine.js';
-import { sql, str, strList, trusted } from '../../../src/engines/sql.js';
+import { join, sql, str, trusted } from '../../../src/engines/sql.js';
 import { ingestMessages } from '../../../src/ingest/pipeline.js';
 import type { UserData, UserEvent } from '../../../src/segments/evaluate.js';
 import { accounts, events, profiles, type Table } from '../../../src/store/tables.js';
+import { storeSql } from './store-sql.js';
 
 /**
  * A data set for the differential suite, written once and loaded either through the real ingestion path
  * (`ingestSeed`) or straight into the tables (`insertSeed`, for exact control: raw JSON text, events without a
- * profile). Either way the oracle reads back what the store holds (`readUsers`), never the seed itself.
+ * profile). Either way the oracle reads back what the store holds (`readUsers`), never the seed itself. The SQL is
+ * engine-neutral but for the few fragments in store-sql.ts.
  */
 
 export interface ProfileSeed {
@@ -91,6 +93,41 @@ async function append(engine: Engine, table: Table, rows: CellValue[][]): Promis
   await engine.run(sql`INSERT INTO ${trusted(table.name)} SELECT * FROM ${staging}`);
 }
 
+const inList = (ids: readonly string[]) => join(ids.map((id) => sql`${str(id)}`));
+
+/**
+ * Moves staged events into `events`, adding each event's microseconds on the way (`stage` takes a `Date`, so it
+ * cannot carry them), then checks the store kept them: an engine that cannot hold them fails the load loudly.
+ */
+async function appendEvents(engine: Engine, seed: readonly EventSeed[], rows: CellValue[][], workspace: string) {
+  if (rows.length === 0) return;
+  const store = storeSql(engine);
+  const staging = await engine.stage(events, rows);
+  const byMicros = new Map<number, string[]>();
+  for (const e of seed) byMicros.set(e.micros ?? 0, [...(byMicros.get(e.micros ?? 0) ?? []), e.id]);
+  for (const [micros, ids] of byMicros) {
+    const ts = micros === 0 ? sql`ts` : store.addMicros(sql`ts`, micros);
+    await engine.run(
+      sql`INSERT INTO events SELECT * REPLACE (${ts} AS ts) FROM ${staging} WHERE message_id IN (${inList(ids)})`,
+    );
+  }
+  const fine = seed.filter((e) => e.micros);
+  if (fine.length === 0) return;
+  const stored = await engine.query(
+    sql`SELECT ${store.text(sql`message_id`)} AS id, ${store.epochMicros(sql`ts`)} AS us FROM events
+        WHERE workspace = ${str(workspace)} AND message_id IN (${inList(fine.map((e) => e.id))})`,
+  );
+  const kept = new Map(stored.map((row) => [String(row['id']), String(row['us'])]));
+  const lost = fine.filter((e) => kept.get(e.id) !== String(BigInt(e.at) * 1000n + BigInt(e.micros ?? 0)));
+  if (lost.length > 0) {
+    const e = lost[0] as EventSeed;
+    throw new Error(
+      `the store cannot hold times finer than a millisecond: ${e.id} at ${e.at} ms + ${e.micros} µs ` +
+        `reads back as ${kept.get(e.id) ?? 'nothing'} µs`,
+    );
+  }
+}
+
 /** Writes a seed straight into the tables: exact JSON text, exact timestamps, events with or without a profile. */
 export async function insertSeed(engine: Engine, seed: Seed, workspace: string): Promise<void> {
   const now = new Date(0);
@@ -122,9 +159,9 @@ export async function insertSeed(engine: Engine, seed: Seed, workspace: string):
     accounts,
     (seed.accounts ?? []).map((a) => [workspace, a.id, a.traits, {}, now]),
   );
-  await append(
+  await appendEvents(
     engine,
-    events,
+    seed.events ?? [],
     (seed.events ?? []).map((e) => [
       workspace,
       e.id,
@@ -138,23 +175,19 @@ export async function insertSeed(engine: Engine, seed: Seed, workspace: string):
       null,
       null,
     ]),
+    workspace,
   );
-  const fine = (seed.events ?? []).filter((e) => e.micros);
-  if (fine.length > 0) {
-    await engine.run(
-      sql`UPDATE events SET ts = ts + to_microseconds(CAST(m.us AS BIGINT))
-          FROM (SELECT unnest(${strList(fine.map((e) => e.id))}) AS id, unnest(${strList(fine.map((e) => String(e.micros)))}) AS us) AS m
-          WHERE events.workspace = ${str(workspace)} AND events.message_id = m.id`,
-    );
-  }
 }
 
-/** Empties the tables a seed fills, so one engine serves many generated data sets. */
-export async function resetStore(engine: Engine): Promise<void> {
-  for (const table of ['events', 'profiles', 'accounts', 'identities']) {
-    await engine.run(sql`DELETE FROM ${trusted(table)}`);
-  }
+/**
+ * Empties the tables a seed fills, so one engine serves many data sets. `TRUNCATE TABLE`: ClickHouse has no
+ * `DELETE FROM t` without a `WHERE`, and DuckDB takes both.
+ */
+export async function resetStore(engine: Engine, tables: readonly string[] = SEED_TABLES): Promise<void> {
+  for (const table of tables) await engine.run(sql`TRUNCATE TABLE ${trusted(table)}`);
 }
+
+const SEED_TABLES = ['events', 'profiles', 'accounts', 'identities'];
 
 /** Epoch microseconds (text) as epoch milliseconds, rounded down: a stored time counts as its millisecond. */
 function floorMs(micros: string): number {
@@ -166,17 +199,18 @@ function floorMs(micros: string): number {
 /** The users of a workspace (its profiles) with their traits, account traits and every stored event. */
 export async function readUsers(engine: Engine, workspace: string): Promise<UserData[]> {
   const w = str(workspace);
+  // Text and times go through `storeSql`: the oracle must see exactly what the store holds, not what a driver
+  // makes of it.
+  const { text, epochMicros } = storeSql(engine);
   const accountRows = await engine.query(
-    sql`SELECT to_json(account_id) AS account_id, traits FROM accounts WHERE workspace = ${w}`,
+    sql`SELECT ${text(sql`account_id`)} AS account_id, traits FROM accounts WHERE workspace = ${w}`,
   );
   const accountTraits = new Map(
     accountRows.map((r) => [String(r['account_id']), r['traits'] as Record<string, unknown>]),
   );
   const eventRows = await engine.query(
-    // Text goes through to_json: the driver drops a leading U+FEFF from VARCHAR results. Times go through epoch_us:
-    // the driver truncates microseconds toward zero. The oracle must see exactly what the store holds.
-    sql`SELECT to_json(user_id) AS user_id, to_json(message_id) AS message_id, to_json(name) AS name,
-          CAST(epoch_us(ts) AS VARCHAR) AS ts_us, properties
+    sql`SELECT ${text(sql`user_id`)} AS user_id, ${text(sql`message_id`)} AS message_id, ${text(sql`name`)} AS name,
+          ${epochMicros(sql`ts`)} AS ts_us, properties
         FROM events
         WHERE workspace = ${w} AND user_id IS NOT NULL ORDER BY events.user_id, ts, events.message_id`,
   );
@@ -192,7 +226,7 @@ export async function readUsers(engine: Engine, workspace: string): Promise<User
     byUser.set(String(row['user_id']), list);
   }
   const profileRows = await engine.query(
-    sql`SELECT to_json(user_id) AS user_id, traits, to_json(account_id) AS account_id FROM profiles
+    sql`SELECT ${text(sql`user_id`)} AS user_id, traits, ${text(sql`account_id`)} AS account_id FROM profiles
         WHERE workspace = ${w} ORDER BY profiles.user_id`,
   );
   return profileRows.map((row) => {
