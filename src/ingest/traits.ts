@@ -8,17 +8,27 @@ export interface TraitState {
 export const emptyTraits: TraitState = { traits: {}, times: {} };
 
 /**
+ * A copy with no prototype: user keys such as `constructor` or `__proto__` are then plain keys, never inherited
+ * members or the prototype setter.
+ */
+function own<T>(source: Readonly<Record<string, T>>): Record<string, T> {
+  const copy = Object.create(null) as Record<string, T>;
+  for (const key of Object.keys(source)) copy[key] = source[key] as T;
+  return copy;
+}
+
+/**
  * Merges an update into a trait state: per key, the value with the later message time wins; on equal times the
  * update (which arrived later) wins. Keys not in the update are kept.
  */
 export function mergeTraits(state: TraitState, update: Readonly<Record<string, unknown>>, at: Date): TraitState {
   const iso = at.toISOString();
-  const traits: Record<string, unknown> = { ...state.traits };
-  const times: Record<string, string> = { ...state.times };
-  for (const [key, value] of Object.entries(update)) {
+  const traits = own(state.traits);
+  const times = own(state.times);
+  for (const key of Object.keys(update)) {
     const previous = times[key];
     if (previous !== undefined && previous > iso) continue;
-    traits[key] = value;
+    traits[key] = update[key];
     times[key] = iso;
   }
   return { traits, times };
@@ -27,9 +37,9 @@ export function mergeTraits(state: TraitState, update: Readonly<Record<string, u
 /** Merges two whole states key by key (used when an anonymous visitor or an old user id joins a profile). */
 export function mergeStates(into: TraitState, from: TraitState): TraitState {
   let out = into;
-  for (const [key, value] of Object.entries(from.traits)) {
-    const time = from.times[key];
-    out = mergeTraits(out, { [key]: value }, time ? new Date(time) : new Date(0));
+  for (const key of Object.keys(from.traits)) {
+    const time = Object.hasOwn(from.times, key) ? from.times[key] : undefined;
+    out = mergeTraits(out, { [key]: from.traits[key] }, time ? new Date(time) : new Date(0));
   }
   return out;
 }

@@ -87,9 +87,9 @@ const seed: Seed = {
 const INGEST_GAPS = [
   {
     reason:
-      'ingestion drops a top-level trait key named "constructor" or "__proto__" (the per-key merge reads ' +
-      'trait times through Object.prototype) and a property key "__proto__" (record parsing assigns it)',
-    strings: ['constructor', '__proto__'],
+      'ingestion drops a trait or property key named "__proto__": Zod record parsing leaves it out of the ' +
+      'parsed message (so no prototype is ever polluted)',
+    strings: ['__proto__'],
   },
 ] as const;
 

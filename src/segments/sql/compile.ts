@@ -85,7 +85,7 @@ class Compiler {
     if (this.needsAccount) {
       joins.push(sql`LEFT JOIN accounts AS a ON a.workspace = p.workspace AND a.account_id = p.account_id`);
     }
-    return sql`SELECT p.user_id FROM profiles AS p ${join(joins, ' ')}
+    return sql`SELECT p.user_id AS user_id FROM profiles AS p ${join(joins, ' ')}
                WHERE p.workspace = ${w}${userFilter(sql`p.user_id`)} AND (${condition})`;
   }
 

@@ -24,17 +24,9 @@ export const CHDB_GAPS: readonly Gap[] = [
   },
   {
     reason:
-      'member ids of a query joining accounts and events: compile.ts selects `p.user_id` without an alias, and ' +
-      'ClickHouse names that column "p.user_id" when a query has two joins and the column is in more than one of ' +
-      'them (profiles and the events scan), so `user_id` is missing from the rows (and `fresh.user_id` in refresh.ts ' +
-      'cannot be resolved); fix: `SELECT p.user_id AS user_id` in compile.ts. Generated rules avoid the combination',
-    tests: ['capabilities > member ids of a query joining accounts and events'],
-  },
-  {
-    reason:
       'segment store: src/segments/store.ts saves definitions with INSERT OR REPLACE (DuckDB only; ClickHouse needs ' +
-      'a plain INSERT into the ReplacingMergeTree), refresh.ts reads the members query as `fresh.user_id` (see the ' +
-      'gap above), and these tests load their users through ingestMessages (ingestion-path loading)',
+      'a plain INSERT into the ReplacingMergeTree), and these tests load their users through ingestMessages ' +
+      '(ingestion-path loading)',
     tests: ['segment store > segment store and refresh'],
   },
 ];
