@@ -1,4 +1,4 @@
-import { migrate } from '../store/migrations.js';
+import { withSchema } from '../store/migrations.js';
 import { DuckDBEngine } from './duckdb/connection.js';
 import type { Engine } from './engine.js';
 
@@ -12,15 +12,11 @@ export interface OpenOptions {
 
 /** Opens the store and brings its schema up to date. */
 export async function openEngine(options: OpenOptions): Promise<Engine> {
-  const engine = await DuckDBEngine.open({
-    path: options.db,
-    ...(options.threads ? { threads: options.threads } : {}),
-  });
-  try {
-    await migrate(engine);
-  } catch (error) {
-    await engine.close();
-    throw error;
-  }
-  return engine;
+  return withSchema(
+    await DuckDBEngine.open({
+      path: options.db,
+      ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
+    }),
+  );
 }

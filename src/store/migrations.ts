@@ -61,3 +61,14 @@ export async function migrate(engine: Engine): Promise<number[]> {
   }
   return applied;
 }
+
+/** Brings a freshly opened engine's schema up to date, closing it if that fails; returns the engine. */
+export async function withSchema<E extends Engine>(engine: E): Promise<E> {
+  try {
+    await migrate(engine);
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  return engine;
+}

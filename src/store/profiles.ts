@@ -48,16 +48,18 @@ export async function getAccount(
   return row ? (row['traits'] as Record<string, unknown>) : null;
 }
 
-/** A user's events, oldest first. */
+/** A user's events, oldest first, or the newest ones first with `newestFirst`. */
 export async function listEvents(
   engine: Engine,
   workspace: string,
   userId: string,
   limit = 1000,
+  options: { newestFirst?: boolean } = {},
 ): Promise<StoredEvent[]> {
+  const order = options.newestFirst ? sql`ts DESC, message_id DESC` : sql`ts, message_id`;
   const rows = await engine.query(
     sql`SELECT message_id, type, name, user_id, anonymous_id, ts, properties, revenue FROM events
-        WHERE workspace = ${str(workspace)} AND user_id = ${str(userId)} ORDER BY ts, message_id LIMIT ${int(limit)}`,
+        WHERE workspace = ${str(workspace)} AND user_id = ${str(userId)} ORDER BY ${order} LIMIT ${int(limit)}`,
   );
   return rows.map((row) => ({
     messageId: String(row['message_id']),

@@ -1,6 +1,6 @@
 import { Session } from 'chdb';
 import { UserError } from '../../errors.js';
-import { migrate } from '../../store/migrations.js';
+import { withSchema } from '../../store/migrations.js';
 import { ClickHouseBaseEngine, type Transport } from '../clickhouse/base-engine.js';
 import { settingsArgs } from '../clickhouse/settings.js';
 import type { BoundValue, CompactResult } from '../clickhouse/values.js';
@@ -69,12 +69,5 @@ export class ChdbEngine extends ClickHouseBaseEngine {
 
 /** Opens a chDB store and brings its schema up to date (what `openEngine` does for DuckDB). */
 export async function openChdbEngine(options: ChdbOptions = {}): Promise<Engine> {
-  const engine = await ChdbEngine.open(options);
-  try {
-    await migrate(engine);
-  } catch (error) {
-    await engine.close();
-    throw error;
-  }
-  return engine;
+  return withSchema(await ChdbEngine.open(options));
 }

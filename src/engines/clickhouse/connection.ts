@@ -1,5 +1,5 @@
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
-import { migrate } from '../../store/migrations.js';
+import { withSchema } from '../../store/migrations.js';
 import type { Engine } from '../engine.js';
 import { ClickHouseBaseEngine, type Transport } from './base-engine.js';
 import { quoteIdent } from './dialect.js';
@@ -80,12 +80,5 @@ export class ClickHouseEngine extends ClickHouseBaseEngine {
 
 /** Opens a ClickHouse store over HTTP and brings its schema up to date. */
 export async function openClickHouseEngine(options: ClickHouseOptions): Promise<Engine> {
-  const engine = await ClickHouseEngine.open(options);
-  try {
-    await migrate(engine);
-  } catch (error) {
-    await engine.close();
-    throw error;
-  }
-  return engine;
+  return withSchema(await ClickHouseEngine.open(options));
 }

@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
-import { getProfile } from '../../store/profiles.js';
+import { getProfile, listEvents } from '../../store/profiles.js';
 import type { AppEnv, ServerDeps } from '../context.js';
 import { httpError } from '../errors.js';
-import { latestEvents } from '../latest-events.js';
 
 /** How many events a profile reply carries; the full history is an export, not a page. */
 export const PROFILE_EVENTS = 50;
@@ -15,7 +14,10 @@ export function profileRoutes(deps: ServerDeps): Hono<AppEnv> {
     const userId = c.req.param('userId');
     const profile = await getProfile(deps.engine, workspace, userId);
     if (!profile) throw httpError(404, 'not_found', `no profile with userId ${JSON.stringify(userId)}`);
-    return c.json({ profile, events: await latestEvents(deps.engine, workspace, userId, PROFILE_EVENTS) });
+    return c.json({
+      profile,
+      events: await listEvents(deps.engine, workspace, userId, PROFILE_EVENTS, { newestFirst: true }),
+    });
   });
   return app;
 }
