@@ -1,12 +1,11 @@
 import { clickhouseDialect } from './clickhouse/dialect.js';
 import type { Dialect } from './dialect.js';
-import { duckdbDialect } from './duckdb/dialect.js';
-import { duckdbSegmentDialect } from './duckdb/segment-dialect.js';
+import { duckdbFullDialect } from './duckdb/segment-dialect.js';
 import type { SegmentDialect } from './segment-dialect.js';
 
 /** The pure dialects by name, for compiling SQL to read without a connection (`strata segment sql --engine`). */
 const dialects: Record<string, Dialect & SegmentDialect> = {
-  duckdb: { ...duckdbDialect, ...duckdbSegmentDialect },
+  duckdb: duckdbFullDialect,
   clickhouse: clickhouseDialect,
 };
 

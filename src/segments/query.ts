@@ -7,7 +7,7 @@ import { type Explanation, explain } from './evaluate.js';
 import { lower } from './ir/lower.js';
 import { segmentIr } from './refresh.js';
 import { compileCount, compileMembers } from './sql/compile.js';
-import { getSegment, listSegments, segmentLookup } from './store.js';
+import { getSegment, listSegments, segmentLookup, segmentWithAll } from './store.js';
 import { loadUserData } from './user-data.js';
 
 export interface CountResult {
@@ -73,8 +73,8 @@ export async function segmentSql(
       'engine',
     );
   }
-  const segment = await getSegment(engine, workspace, idOrName);
-  const ir = segmentIr(segment, await listSegments(engine, workspace), options.asOf ?? new Date());
+  const { segment, saved } = await segmentWithAll(engine, workspace, idOrName);
+  const ir = segmentIr(segment, saved, options.asOf ?? new Date());
   const rendered = render(compileMembers(ir, dialect, { workspace }), dialect);
   return {
     sql: rendered.text,
@@ -127,8 +127,8 @@ export async function explainMember(
   options: { asOf?: Date } = {},
 ): Promise<MemberExplanation> {
   const asOf = options.asOf ?? new Date();
-  const segment = await getSegment(engine, workspace, idOrName);
-  const ir = segmentIr(segment, await listSegments(engine, workspace), asOf);
+  const { segment, saved } = await segmentWithAll(engine, workspace, idOrName);
+  const ir = segmentIr(segment, saved, asOf);
   const data = await loadUserData(engine, workspace, userId, asOf);
   if (!data) throw new UserError('unknown_user', `no user "${userId}" in workspace ${workspace}`, 'user', 404);
   const explanation = explain(ir, data);

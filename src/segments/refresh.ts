@@ -5,7 +5,7 @@ import { dependencyOrder } from './dependencies.js';
 import { lower } from './ir/lower.js';
 import type { IrNode, SegmentIr } from './ir/nodes.js';
 import { compileMembers } from './sql/compile.js';
-import { getSegment, listSegments, type SavedSegment, segmentLookup } from './store.js';
+import { listSegments, type SavedSegment, segmentLookup, segmentWithAll } from './store.js';
 
 export interface RefreshResult {
   readonly segmentId: string;
@@ -47,8 +47,8 @@ export async function refreshSegment(
   idOrName: string,
   options: { asOf?: Date } = {},
 ): Promise<RefreshResult> {
-  const segment = await getSegment(engine, workspace, idOrName);
-  return refreshOne(engine, workspace, segment, await listSegments(engine, workspace), options.asOf ?? new Date());
+  const { segment, saved } = await segmentWithAll(engine, workspace, idOrName);
+  return refreshOne(engine, workspace, segment, saved, options.asOf ?? new Date());
 }
 
 /** Refreshes every segment of a workspace in dependency order. */

@@ -63,6 +63,22 @@ export async function getSegment(engine: Engine, workspace: string, idOrName: st
   return found;
 }
 
+/**
+ * A segment by id or name together with every segment of the workspace (what lowering needs), in one query;
+ * a 404 UserError when there is no such segment.
+ */
+export async function segmentWithAll(
+  engine: Engine,
+  workspace: string,
+  idOrName: string,
+): Promise<{ segment: SavedSegment; saved: SavedSegment[] }> {
+  const saved = await listSegments(engine, workspace);
+  const segment = saved.find((s) => s.id === idOrName) ?? saved.find((s) => s.name === idOrName);
+  if (!segment)
+    throw new UserError('unknown_segment', `no segment "${idOrName}" in workspace ${workspace}`, 'segment', 404);
+  return { segment, saved };
+}
+
 /** A lookup of saved segments for lowering, with `overrides` standing in for definitions being saved. */
 export function segmentLookup(
   saved: readonly SavedSegment[],

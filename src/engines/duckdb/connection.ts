@@ -17,8 +17,7 @@ import type { Column, Table } from '../../store/tables.js';
 import type { CellValue, Engine, Row } from '../engine.js';
 import { Mutex } from '../mutex.js';
 import { ident, type Param, render, type Sql } from '../sql.js';
-import { duckdbDialect } from './dialect.js';
-import { duckdbSegmentDialect } from './segment-dialect.js';
+import { duckdbFullDialect } from './segment-dialect.js';
 
 export interface DuckDBOptions {
   /** A file path, or `:memory:`. */
@@ -88,7 +87,7 @@ function appendCell(appender: DuckDBAppender, column: Column, value: CellValue):
 
 /** DuckDB, embedded: one file, one writing process. Reads use their own connection so they never wait on writes. */
 export class DuckDBEngine implements Engine {
-  readonly dialect = { ...duckdbDialect, ...duckdbSegmentDialect };
+  readonly dialect = duckdbFullDialect;
   private readonly mutex = new Mutex();
 
   private constructor(

@@ -1,8 +1,9 @@
 import { isoTimePattern } from '../../segments/ir/lower.js';
 import type { ValueType } from '../../segments/ir/nodes.js';
+import type { Dialect } from '../dialect.js';
 import type { AggregateFn, SegmentDialect } from '../segment-dialect.js';
 import { int, type Sql, sql, str } from '../sql.js';
-import { jsonPointer } from './dialect.js';
+import { duckdbDialect, jsonPointer } from './dialect.js';
 
 const NUMERIC = sql`('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')`;
 /** An ISO time with hours and minutes but no seconds, then a zone or nothing (`2024-05-01T10:00+02:00`). */
@@ -64,3 +65,6 @@ export const duckdbSegmentDialect: SegmentDialect = {
     return sql`(${timestamp} + to_milliseconds(${int(ms)}))`;
   },
 };
+
+/** DuckDB's whole dialect: SQL text for the store and the segment compiler. */
+export const duckdbFullDialect: Dialect & SegmentDialect = { ...duckdbDialect, ...duckdbSegmentDialect };

@@ -1,4 +1,4 @@
-import type { Op } from '../definition.js';
+import { cmpOps, type Op, ops } from '../definition.js';
 
 /**
  * The words and spellings the text form shares between the parser and the printer, kept in one place so the two
@@ -32,21 +32,7 @@ export const opSpelling: Readonly<Record<Op, string>> = {
 };
 
 /** Operators written as a word; each may follow `not` when its negation exists. */
-export const wordOps: ReadonlySet<string> = new Set([
-  'in',
-  'not_in',
-  'contains',
-  'not_contains',
-  'starts_with',
-  'ends_with',
-  'exists',
-  'not_exists',
-  'between',
-  'within_last',
-  'not_within_last',
-  'before',
-  'after',
-]);
+export const wordOps: ReadonlySet<string> = new Set(ops.filter((op) => !(cmpOps as readonly string[]).includes(op)));
 
 /** `not <op>` is the operator `not_<op>` for these. */
 export const negatable: ReadonlySet<string> = new Set(['in', 'contains', 'exists', 'within_last']);
