@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { Engine } from '../engines/engine.js';
+import { ChangeFeed } from '../live/feed.js';
 import { adminOnly } from './auth.js';
 import type { AppEnv, ServerDeps } from './context.js';
 import { docsRoutes } from './docs-page.js';
@@ -17,6 +18,8 @@ export interface AppOptions {
   /** An extra admin credential acting on workspace `default`, for the local CLI (see `serve.ts`). */
   readonly localToken?: string;
   readonly version?: string;
+  /** Shared with the live services (`src/live/`); a private one when absent. */
+  readonly feed?: ChangeFeed;
 }
 
 /**
@@ -30,6 +33,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     now: options.now ?? (() => new Date()),
     localToken: options.localToken ?? null,
     version: options.version ?? 'dev',
+    feed: options.feed ?? new ChangeFeed(),
   };
   const app = new Hono<AppEnv>();
   app.onError(onError);

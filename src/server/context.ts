@@ -1,5 +1,6 @@
 import type { Engine } from '../engines/engine.js';
 import type { Scope } from '../keys/api-keys.js';
+import type { ChangeFeed } from '../live/feed.js';
 
 /** What the routes need, with defaults filled in by `createApp`. */
 export interface ServerDeps {
@@ -8,6 +9,8 @@ export interface ServerDeps {
   /** An admin token for the local CLI, acting on workspace `default`; see `serve.ts`. */
   readonly localToken: string | null;
   readonly version: string;
+  /** Signalled whenever a route appends to the change log (refresh), so webhook delivery starts at once. */
+  readonly feed: ChangeFeed;
 }
 
 /** Who is calling: set by the auth step, read by the routes. The local token has no key id. */

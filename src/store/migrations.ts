@@ -14,8 +14,11 @@ import {
   segmentRefreshes,
   segments,
   segmentVersions,
+  segmentSizes,
   staticMembers,
   type Table,
+  webhookAttempts,
+  webhooks,
 } from './tables.js';
 
 /** A versioned schema change. Versions only grow; a released migration is never edited, a new one is added. */
@@ -40,6 +43,11 @@ export const migrations: readonly Migration[] = [
     version: 2,
     name: 'segments, versions, members, change log, refreshes, static members',
     up: create(segments, segmentVersions, segmentMembers, segmentChanges, segmentRefreshes, staticMembers),
+  },
+  {
+    version: 3,
+    name: 'webhooks, webhook attempts, daily segment sizes',
+    up: create(webhooks, webhookAttempts, segmentSizes),
   },
 ];
 

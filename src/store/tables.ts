@@ -207,3 +207,69 @@ export const staticMembers: Table = {
   primaryKey: ['workspace', 'segment_id', 'user_id'],
   sortKey: ['workspace', 'segment_id', 'user_id'],
 };
+
+/**
+ * Webhooks: where to send a workspace's enter/exit changes. Delivery is a durable cursor over `segment_changes`
+ * (`cursor_seq`), so the change log itself is the outbox: a restart resumes from the cursor and loses nothing.
+ * Changes with `seq <= sync_until` are the initial sync: only each current member's latest `entered` is sent.
+ */
+export const webhooks: Table = {
+  name: 'webhooks',
+  columns: [
+    col('workspace', 'string'),
+    col('id', 'string'),
+    col('url', 'string'),
+    col('secret', 'string'),
+    /** JSON array of segment ids. */
+    col('segment_ids', 'json'),
+    /** 1 sends one change per request; more sends `{"events": [...]}` with up to this many. */
+    col('batch_size', 'bigint'),
+    /** `active` or `paused`. */
+    col('state', 'string'),
+    col('cursor_seq', 'bigint'),
+    col('sync_until', 'bigint'),
+    col('delivered_total', 'bigint'),
+    col('failed_attempts_total', 'bigint'),
+    col('consecutive_failures', 'bigint'),
+    col('last_success_at', 'timestamp', true),
+    col('last_failure_at', 'timestamp', true),
+    col('last_error', 'string', true),
+    col('next_attempt_at', 'timestamp', true),
+    col('created_at', 'timestamp'),
+    col('updated_at', 'timestamp'),
+  ],
+  primaryKey: ['workspace', 'id'],
+  sortKey: ['workspace', 'id'],
+};
+
+/** Recent delivery attempts of each webhook, for its status page. */
+export const webhookAttempts: Table = {
+  name: 'webhook_attempts',
+  columns: [
+    col('workspace', 'string'),
+    col('webhook_id', 'string'),
+    col('at', 'timestamp'),
+    col('first_seq', 'bigint'),
+    col('last_seq', 'bigint'),
+    col('events', 'bigint'),
+    col('ok', 'boolean'),
+    col('status_code', 'bigint', true),
+    col('error', 'string', true),
+    col('duration_ms', 'double'),
+  ],
+  sortKey: ['workspace', 'webhook_id', 'at'],
+};
+
+/** Each segment's size at the end of each day (UTC), recorded daily; earlier days are derived from the change log. */
+export const segmentSizes: Table = {
+  name: 'segment_sizes',
+  columns: [
+    col('workspace', 'string'),
+    col('segment_id', 'string'),
+    col('day', 'timestamp'),
+    col('size', 'bigint'),
+    col('recorded_at', 'timestamp'),
+  ],
+  primaryKey: ['workspace', 'segment_id', 'day'],
+  sortKey: ['workspace', 'segment_id', 'day'],
+};

@@ -87,7 +87,9 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
 
   app.post('/refresh', async (c) => {
     const input = validate(refreshBody, await readJson(c, ADMIN_LIMIT));
-    return c.json(await refreshAll(deps.engine, ws(c), asOf(input.asOf)));
+    const results = await refreshAll(deps.engine, ws(c), asOf(input.asOf));
+    deps.feed.publish(ws(c));
+    return c.json(results);
   });
 
   app.get('/:id', async (c) => c.json(withText(await getSegment(deps.engine, ws(c), c.req.param('id')))));
@@ -112,7 +114,9 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
 
   app.post('/:id/refresh', async (c) => {
     const input = validate(refreshBody, await readJson(c, ADMIN_LIMIT));
-    return c.json(await refreshSegment(deps.engine, ws(c), c.req.param('id'), asOf(input.asOf)));
+    const result = await refreshSegment(deps.engine, ws(c), c.req.param('id'), asOf(input.asOf));
+    deps.feed.publish(ws(c));
+    return c.json(result);
   });
 
   app.get('/:id/members', async (c) => {
