@@ -46,6 +46,25 @@ export async function ingestMessages(
   inputs: readonly unknown[],
   options: IngestOptions,
 ): Promise<IngestResult> {
+  const { changes, rejected } = prepareMessages(inputs, options);
+  const summary =
+    changes.length > 0 ? await applyChanges(engine, options.workspace, changes) : { stored: 0, duplicates: 0 };
+  const result: IngestResult = {
+    received: inputs.length,
+    accepted: inputs.length - rejected.length,
+    stored: summary.stored,
+    duplicates: summary.duplicates,
+    rejected,
+  };
+  await logIngest(engine, options.workspace, options.source, result);
+  return result;
+}
+
+/** Validates and normalises messages without touching the store: the changes to apply and what was rejected. */
+export function prepareMessages(
+  inputs: readonly unknown[],
+  options: Omit<IngestOptions, 'source'>,
+): { changes: Change[]; rejected: Rejection[] } {
   const pathOf = options.pathOf ?? ((i: number) => `batch[${i}]`);
   const changes: Change[] = [];
   const rejected: Rejection[] = [];
@@ -62,17 +81,7 @@ export async function ingestMessages(
     if (normalized.ok) changes.push(...normalized.changes);
     else rejected.push({ index, ...idPart, issues: normalized.issues });
   });
-  const summary =
-    changes.length > 0 ? await applyChanges(engine, options.workspace, changes) : { stored: 0, duplicates: 0 };
-  const result: IngestResult = {
-    received: inputs.length,
-    accepted: inputs.length - rejected.length,
-    stored: summary.stored,
-    duplicates: summary.duplicates,
-    rejected,
-  };
-  await logIngest(engine, options.workspace, options.source, result);
-  return result;
+  return { changes, rejected };
 }
 
 /** Records what one ingestion did, for the ingestion rate and the data-quality report. */

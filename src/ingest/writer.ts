@@ -1,5 +1,6 @@
 import type { CellValue, Engine, Row } from '../engines/engine.js';
-import { type Sql, sql, str, strList } from '../engines/sql.js';
+import { type Sql, sql, str, strList, ts } from '../engines/sql.js';
+import type { Touched } from '../live/dependencies.js';
 import { accounts, events, identities, profiles } from '../store/tables.js';
 import type { Change, EventRecord, Subject } from './normalize.js';
 import { emptyTraits, mergeStates, mergeTraits, type TraitState } from './traits.js';
@@ -9,6 +10,15 @@ export interface WriteSummary {
   readonly stored: number;
   /** Events whose message id was already stored (or repeated in the batch), dropped. */
   readonly duplicates: number;
+  /** Message ids that were already in the store before this write (not those repeated within it). */
+  readonly storedBefore: ReadonlySet<string>;
+  /** What changed, for real-time segment evaluation. */
+  readonly touched: Touched;
+}
+
+interface Span {
+  first: Date;
+  last: Date;
 }
 
 interface ProfileState {
@@ -98,14 +108,16 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
   // Aliases whose previous id is itself a user: that user's profile and events join the new id.
   const aliasUsers = changes.flatMap((c) => (c.kind === 'alias' && c.previousId !== c.userId ? [c] : []));
 
-  const touched = unique([
-    ...subjects.map(resolve).filter((id): id is string => id !== null),
+  // Users whose traits, account or identity change need their profile read and merged; users who only sent events
+  // just move their first/last seen, which is done in SQL without reading the profile.
+  const merged = unique([
+    ...changes.flatMap((c) => (c.kind === 'traits' || c.kind === 'group' ? [resolve(c.subject)] : [])),
     ...newLinks.values(),
     ...aliasUsers.flatMap((a) => [a.previousId, a.userId]),
-  ]);
+  ]).filter((id): id is string => id !== null);
   const people = new Map<string, ProfileState>();
   const existingProfiles = new Set<string>();
-  for (const row of await byIds(tx, sql`profiles`, sql`user_id`, workspace, touched)) {
+  for (const row of await byIds(tx, sql`profiles`, sql`user_id`, workspace, merged)) {
     const userId = String(row['user_id']);
     existingProfiles.add(userId);
     people.set(userId, {
@@ -125,24 +137,44 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
     return found;
   };
 
-  // Events: resolve, drop repeats within the batch, insert those not stored yet.
+  // Events: resolve, drop repeats within the batch and those already stored, insert the rest.
   const seen = new Set<string>();
-  const eventRows: CellValue[][] = [];
+  const fresh: EventRecord[] = [];
   let repeated = 0;
   for (const change of changes) {
     if (change.kind !== 'event') continue;
-    const event: EventRecord = change.event;
-    if (seen.has(event.messageId)) {
+    if (seen.has(change.event.messageId)) {
       repeated++;
       continue;
     }
-    seen.add(event.messageId);
+    seen.add(change.event.messageId);
+    fresh.push(change.event);
+  }
+  const storedBefore = new Set<string>();
+  if (fresh.length > 0) {
+    const found = await tx.query(
+      sql`SELECT message_id FROM events WHERE workspace = ${w}
+          AND message_id IN (SELECT unnest(${strList(fresh.map((e) => e.messageId))}))`,
+    );
+    for (const row of found) storedBefore.add(String(row['message_id']));
+  }
+  const spans = new Map<string, Span>();
+  const eventNames = new Set<string>();
+  const eventUsers = new Set<string>();
+  const eventRows: CellValue[][] = [];
+  for (const event of fresh) {
+    if (storedBefore.has(event.messageId)) continue;
     const userId = resolve(event);
     if (userId) {
-      const p = person(userId);
-      p.firstSeen = minDate(p.firstSeen, event.ts);
-      p.lastSeen = maxDate(p.lastSeen, event.ts);
+      eventUsers.add(userId);
+      const span = spans.get(userId);
+      if (!span) spans.set(userId, { first: event.ts, last: event.ts });
+      else {
+        if (event.ts < span.first) span.first = event.ts;
+        if (event.ts > span.last) span.last = event.ts;
+      }
     }
+    eventNames.add(event.name);
     eventRows.push([
       workspace,
       event.messageId,
@@ -157,14 +189,16 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
       event.revenue,
     ]);
   }
-  let stored = 0;
-  if (eventRows.length > 0) {
-    const staging = await tx.stage(events, eventRows);
-    stored = await tx.run(
-      sql`INSERT INTO events SELECT s.* FROM ${staging} s
-          WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.workspace = s.workspace AND e.message_id = s.message_id)`,
-    );
+  if (eventRows.length > 0) await tx.run(sql`INSERT INTO events SELECT * FROM ${await tx.stage(events, eventRows)}`);
+  const mergedSet = new Set(merged);
+  for (const [userId, span] of spans) {
+    if (!mergedSet.has(userId)) continue;
+    const p = person(userId);
+    p.firstSeen = minDate(p.firstSeen, span.first);
+    p.lastSeen = maxDate(p.lastSeen, span.last);
+    spans.delete(userId);
   }
+  const newUsers = spans.size > 0 ? await writeSpans(tx, workspace, spans, now) : [];
 
   // Earlier anonymous activity of newly linked visitors now belongs to their user.
   if (newLinks.size > 0) {
@@ -277,5 +311,52 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
     await tx.run(sql`INSERT OR REPLACE INTO accounts SELECT * FROM ${staging}`);
   }
 
-  return { stored, duplicates: eventRows.length - stored + repeated };
+  const traitKeys = new Set<string>();
+  const traitUsers = new Set<string>();
+  for (const change of changes) {
+    if (change.kind !== 'traits' && change.kind !== 'group') continue;
+    const userId = resolve(change.subject);
+    if (userId) traitUsers.add(userId);
+    if (change.kind === 'traits') for (const key of Object.keys(change.traits)) traitKeys.add(key);
+  }
+  const anyChange = new Set<string>([...newUsers, ...newLinks.values(), ...aliasUsers.map((a) => a.userId)]);
+  for (const userId of people.keys()) if (!existingProfiles.has(userId)) anyChange.add(userId);
+  return {
+    stored: eventRows.length,
+    duplicates: fresh.length - eventRows.length + repeated,
+    storedBefore,
+    touched: {
+      users: new Set([...eventUsers, ...traitUsers, ...anyChange]),
+      eventNames,
+      traitKeys,
+      accounts: new Set(accountUpdates.keys()),
+      anyChange,
+    },
+  };
+}
+
+/**
+ * First and last seen of users who only sent events, set-based: existing profiles move their span, new users get a
+ * profile with no traits. Returns the new users.
+ */
+async function writeSpans(tx: Engine, workspace: string, spans: Map<string, Span>, now: Date): Promise<string[]> {
+  const w = str(workspace);
+  const rows = [...spans].map(([userId, span]): CellValue[] => [workspace, userId, {}, {}, null, span.first, span.last, now]);
+  const staging = await tx.stage(profiles, rows);
+  const created = await tx.query(
+    sql`SELECT s.user_id FROM ${staging} s
+        WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.workspace = ${w} AND p.user_id = s.user_id)`,
+  );
+  await tx.run(
+    sql`UPDATE profiles SET first_seen = least(coalesce(profiles.first_seen, s.first_seen), s.first_seen),
+          last_seen = greatest(coalesce(profiles.last_seen, s.last_seen), s.last_seen), updated_at = ${ts(now)}
+        FROM ${staging} s WHERE profiles.workspace = ${w} AND profiles.user_id = s.user_id`,
+  );
+  if (created.length > 0) {
+    await tx.run(
+      sql`INSERT INTO profiles SELECT s.* FROM ${staging} s
+          WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.workspace = ${w} AND p.user_id = s.user_id)`,
+    );
+  }
+  return created.map((row) => String(row['user_id']));
 }

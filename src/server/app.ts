@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import type { Engine } from '../engines/engine.js';
 import { ChangeFeed } from '../live/feed.js';
+import { IngestQueue } from '../live/ingest-queue.js';
+import type { LiveService } from '../live/service.js';
 import { adminOnly } from './auth.js';
 import type { AppEnv, ServerDeps } from './context.js';
 import { docsRoutes } from './docs-page.js';
@@ -10,6 +12,7 @@ import { keyRoutes } from './routes/keys.js';
 import { profileRoutes } from './routes/profiles.js';
 import { segmentRoutes } from './routes/segments.js';
 import { statsRoutes } from './routes/stats.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface AppOptions {
   readonly engine: Engine;
@@ -18,8 +21,8 @@ export interface AppOptions {
   /** An extra admin credential acting on workspace `default`, for the local CLI (see `serve.ts`). */
   readonly localToken?: string;
   readonly version?: string;
-  /** Shared with the live services (`src/live/`); a private one when absent. */
-  readonly feed?: ChangeFeed;
+  /** Real-time segments, sweeps and webhooks (`src/live/`); without it, ingestion only stores. */
+  readonly live?: LiveService;
 }
 
 /**
@@ -33,7 +36,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     now: options.now ?? (() => new Date()),
     localToken: options.localToken ?? null,
     version: options.version ?? 'dev',
-    feed: options.feed ?? new ChangeFeed(),
+    feed: options.live?.feed ?? new ChangeFeed(),
+    queue: options.live?.queue ?? new IngestQueue(options.engine, { ...(options.now ? { now: options.now } : {}) }),
+    live: options.live ?? null,
   };
   const app = new Hono<AppEnv>();
   app.onError(onError);
@@ -46,5 +51,6 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/api/profiles', profileRoutes(deps));
   app.route('/api/keys', keyRoutes(deps));
   app.route('/api/segments', segmentRoutes(deps));
+  app.route('/api/webhooks', webhookRoutes(deps));
   return app;
 }

@@ -1,6 +1,8 @@
 import type { Engine } from '../engines/engine.js';
 import type { Scope } from '../keys/api-keys.js';
 import type { ChangeFeed } from '../live/feed.js';
+import type { IngestQueue } from '../live/ingest-queue.js';
+import type { LiveService } from '../live/service.js';
 
 /** What the routes need, with defaults filled in by `createApp`. */
 export interface ServerDeps {
@@ -11,6 +13,10 @@ export interface ServerDeps {
   readonly version: string;
   /** Signalled whenever a route appends to the change log (refresh), so webhook delivery starts at once. */
   readonly feed: ChangeFeed;
+  /** Group commit for `/v1`; with a live service it also evaluates segments in real time after each write. */
+  readonly queue: IngestQueue;
+  /** Present when the server keeps segments live (`strata serve`). */
+  readonly live: LiveService | null;
 }
 
 /** Who is calling: set by the auth step, read by the routes. The local token has no key id. */

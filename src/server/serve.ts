@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Engine } from '../engines/engine.js';
 import { UserError } from '../errors.js';
+import { type LiveOptions, LiveService } from '../live/service.js';
 import { createApp } from './app.js';
 import { removeServerFile, writeServerFile } from './local-server.js';
 
@@ -66,15 +67,28 @@ export async function startServer(o: {
   host?: string;
   db?: string;
   version?: string;
+  /** Real-time segments, sweeps and webhook delivery; `false` serves the API only. */
+  live?: LiveOptions | false;
 }): Promise<RunningServer> {
   const db = o.db !== undefined && o.db !== '' && o.db !== ':memory:' ? o.db : null;
   const token = db ? randomBytes(32).toString('base64url') : null;
+  const live = o.live === false ? null : new LiveService(o.engine, { ...o.live, ...(o.version ? { version: o.version } : {}) });
   const app = createApp({
     engine: o.engine,
     ...(token ? { localToken: token } : {}),
     ...(o.version ? { version: o.version } : {}),
+    ...(live ? { live } : {}),
   });
-  const running = await listen(app, { port: o.port, ...(o.host ? { host: o.host } : {}) });
+  const served = await listen(app, { port: o.port, ...(o.host ? { host: o.host } : {}) });
+  live?.start();
+  // Stop taking requests first, then let the live services finish what was accepted.
+  const running: RunningServer = {
+    ...served,
+    close: async () => {
+      await served.close();
+      await live?.stop();
+    },
+  };
   if (!db || !token) return running;
   const owner = { pid: process.pid, token };
   try {

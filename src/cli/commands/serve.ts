@@ -7,17 +7,24 @@ import { type RunningServer, startServer } from '../../server/serve.js';
 import { VERSION } from '../../version.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
-import { action, portNumber } from '../program.js';
+import { action, portNumber, positiveInt } from '../program.js';
 
 /** Serves until SIGINT/SIGTERM, then closes the server and the store cleanly. */
 export async function serveUntilStopped(
   engine: Engine,
   db: string,
-  listen: { port: number; host: string },
+  listen: { port: number; host: string; live?: boolean; sweepInterval?: number },
   out: Output,
   onReady?: (url: string) => void,
 ): Promise<RunningServer> {
-  const running = await startServer({ engine, ...listen, db, version: VERSION });
+  const live =
+    listen.live === false
+      ? false
+      : {
+          ...(listen.sweepInterval !== undefined ? { sweepIntervalMs: listen.sweepInterval * 1000 } : {}),
+          log: (message: string) => out.error(`live: ${message}`),
+        };
+  const running = await startServer({ engine, port: listen.port, host: listen.host, db, version: VERSION, live });
   out.error(`Strata ${VERSION} serving ${db} at ${running.url}  (API docs: ${running.url}/api/docs; Ctrl-C stops)`);
   onReady?.(running.url);
   await new Promise<void>((resolve) => {
@@ -44,8 +51,10 @@ export function registerServe(program: Command): void {
     .description('serve the ingestion API (/v1), the management API (/api) and its docs')
     .option('--port <port>', 'TCP port', portNumber, 8787)
     .option('--host <host>', 'interface to listen on (0.0.0.0 for all)', '127.0.0.1')
+    .option('--no-live', 'do not evaluate segments in real time, sweep them or deliver webhooks')
+    .option('--sweep-interval <seconds>', 'how often segments with time windows are re-evaluated', positiveInt('sweep interval'), 60)
     .action(
-      action(async ({ options, out }, flags: { port: number; host: string }) => {
+      action(async ({ options, out }, flags: { port: number; host: string; live: boolean; sweepInterval: number }) => {
         await assertNotServed(options.db);
         const engine = await openEngine({ db: options.db });
         await serveUntilStopped(engine, options.db, flags, out);

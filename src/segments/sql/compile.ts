@@ -8,8 +8,13 @@ export type CompileDialect = Dialect & SegmentDialect;
 
 export interface CompileOptions {
   readonly workspace: string;
-  /** Evaluate only these users (real-time re-evaluation); all users when absent. */
+  /** Evaluate only these users; all users when absent. */
   readonly users?: readonly string[];
+  /**
+   * Real-time re-evaluation: a query returning the `user_id`s to evaluate, and a table holding (at least) those
+   * users' events to read instead of `events`. Every leaf is per user, so a subset gives each user's exact verdict.
+   */
+  readonly scope?: { readonly users: Sql; readonly events: Sql };
 }
 
 /**
@@ -58,12 +63,15 @@ class Compiler {
     const w = str(this.options.workspace);
     const condition = this.node(this.ir.root);
     const users = this.options.users;
+    const scope = this.options.scope;
     const userFilter = (column: Sql) =>
-      !users
-        ? sql``
-        : users.length === 0
-          ? sql` AND FALSE`
-          : sql` AND ${column} IN (${join(users.map((u) => sql`${str(u)}`))})`;
+      scope
+        ? sql` AND ${column} IN (${scope.users})`
+        : !users
+          ? sql``
+          : users.length === 0
+            ? sql` AND FALSE`
+            : sql` AND ${column} IN (${join(users.map((u) => sql`${str(u)}`))})`;
     const joins: Sql[] = [];
     if (this.aggregates.length > 0 || this.needsSpan) {
       const span = this.needsSpan ? [sql`min(ts) AS first_seen`, sql`max(ts) AS last_seen`] : [];
@@ -77,7 +85,7 @@ class Compiler {
           ? sql``
           : sql` AND ts >= ${ts(new Date(this.earliest))}`;
       joins.push(
-        sql`LEFT JOIN (SELECT user_id, ${join([...this.aggregates, ...span])} FROM events
+        sql`LEFT JOIN (SELECT user_id, ${join([...this.aggregates, ...span])} FROM ${this.eventsTable()}
               WHERE workspace = ${w} AND user_id IS NOT NULL AND ts < ${ts(new Date(this.ir.asOf + 1))}${names}${since}${userFilter(sql`user_id`)}
               GROUP BY user_id) AS ev ON ev.user_id = p.user_id`,
       );
@@ -87,6 +95,10 @@ class Compiler {
     }
     return sql`SELECT p.user_id AS user_id FROM profiles AS p ${join(joins, ' ')}
                WHERE p.workspace = ${w}${userFilter(sql`p.user_id`)} AND (${condition})`;
+  }
+
+  private eventsTable(): Sql {
+    return this.options.scope?.events ?? sql`events`;
   }
 
   private node(node: IrNode): Sql {
@@ -298,7 +310,7 @@ class Compiler {
     node.steps.forEach((step, i) => {
       const alias = aliases[i] as Sql;
       const dot = sql`${alias}.`;
-      from.push(sql`events AS ${alias}`);
+      from.push(sql`${this.eventsTable()} AS ${alias}`);
       conditions.push(
         sql`${dot}workspace = ${w}`,
         this.selection({ event: step.event, where: step.where, range: node.range }, dot),

@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { fromZod } from '../../errors.js';
 import { batchEnvelope, type MessageType, messageTypes } from '../../ingest/messages.js';
-import { type IngestResult, ingestMessages, logIngest, type Rejection } from '../../ingest/pipeline.js';
+import { type IngestResult, logIngest, prepareMessages, type Rejection } from '../../ingest/pipeline.js';
 import { ingestCaller } from '../auth.js';
 import { BATCH_LIMIT, MESSAGE_LIMIT, readJson } from '../body.js';
 import type { AppEnv, ServerDeps } from '../context.js';
@@ -86,14 +86,24 @@ function single(deps: ServerDeps, type: MessageType) {
       return respond(c, result);
     }
     const typed = isObject(message) ? { ...message, type } : message;
-    const result = await ingestMessages(deps.engine, [typed], {
-      workspace: caller.workspace,
-      now: deps.now(),
-      source: 'http',
-      pathOf: () => '',
-    });
+    const result = await ingest(deps, caller.workspace, [typed], () => '');
     return respond(c, { ...result, rejected: result.rejected.map(relative) });
   };
+}
+
+/** Validates here, in the request; the valid changes join the next group commit. */
+async function ingest(
+  deps: ServerDeps,
+  workspace: string,
+  messages: readonly unknown[],
+  pathOf?: (index: number) => string,
+): Promise<IngestResult> {
+  const { changes, rejected } = prepareMessages(messages, { workspace, now: deps.now(), ...(pathOf ? { pathOf } : {}) });
+  const counts = { received: messages.length, rejected: rejected.length };
+  let accepted = { stored: 0, duplicates: 0 };
+  if (changes.length > 0) accepted = await deps.queue.submit(workspace, changes, counts);
+  else await logIngest(deps.engine, workspace, 'http', { ...counts, stored: 0, duplicates: 0 });
+  return { received: messages.length, accepted: messages.length - rejected.length, ...accepted, rejected };
 }
 
 export function ingestRoutes(deps: ServerDeps): Hono<AppEnv> {
@@ -108,12 +118,7 @@ export function ingestRoutes(deps: ServerDeps): Hono<AppEnv> {
       throw httpError(400, 'invalid_batch', 'the body must be {"batch": [message, ...]}', fromZod(envelope.error));
     }
     const messages = envelope.data.batch.map((m) => withEnvelope(withoutWriteKey(m), envelope.data));
-    const result = await ingestMessages(deps.engine, messages, {
-      workspace: caller.workspace,
-      now: deps.now(),
-      source: 'http',
-    });
-    return respond(c, result);
+    return respond(c, await ingest(deps, caller.workspace, messages));
   });
   return app;
 }

@@ -1,0 +1,117 @@
+import type { Engine } from '../engines/engine.js';
+import { ChangeFeed } from './feed.js';
+import { type Flushed, IngestQueue } from './ingest-queue.js';
+import { evaluateTouched } from './realtime.js';
+import { type SweepResult, sweep } from './sweeper.js';
+
+export interface LiveOptions {
+  /** The clock for evaluation times and sweeps; time-travel tests inject one. */
+  readonly now?: () => Date;
+  /** How often time-window segments are swept; 0 turns the timer off (tests call `sweepNow`). Default 60 s. */
+  readonly sweepIntervalMs?: number;
+  readonly log?: (message: string) => void;
+  /** Sent as the webhooks' User-Agent. */
+  readonly version?: string;
+}
+
+/** Counters for the status API. */
+export interface LiveStats {
+  writes: number;
+  evaluations: number;
+  changes: number;
+  sweeps: number;
+  lastSweepAt: Date | null;
+  lastError: string | null;
+}
+
+/**
+ * Keeps segments live while a server runs: ingestion goes through a group-commit queue, each write is followed by
+ * a real-time evaluation of the affected segments for the touched users, and a timer sweeps segments with relative
+ * windows so members leave when time passes. Every change is signalled on `feed` for webhook delivery.
+ */
+export class LiveService {
+  readonly feed = new ChangeFeed();
+  readonly queue: IngestQueue;
+  readonly stats: LiveStats = { writes: 0, evaluations: 0, changes: 0, sweeps: 0, lastSweepAt: null, lastError: null };
+  readonly sweepIntervalMs: number;
+  private readonly now: () => Date;
+  private readonly log: (message: string) => void;
+  /** Workspaces whose real-time evaluation failed: the next sweep refreshes all their segments. */
+  private readonly dirty = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<SweepResult[]> | null = null;
+
+  constructor(
+    private readonly engine: Engine,
+    options: LiveOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? (() => {});
+    this.sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+    this.queue = new IngestQueue(engine, {
+      now: this.now,
+      afterWrite: (flushed) => this.afterWrite(flushed),
+      onError: (error) => this.fail('real-time evaluation', error),
+    });
+  }
+
+  /** Starts the sweep timer after a first full sweep that catches up with data written while no server ran. */
+  start(): void {
+    void this.sweepNow({ full: 'all' });
+    if (this.sweepIntervalMs > 0) {
+      this.timer = setInterval(() => void this.sweepNow(), this.sweepIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.queue.idle();
+    if (this.sweeping) await this.sweeping.catch(() => undefined);
+  }
+
+  /** Sweeps now (one sweep at a time: a call during a sweep waits for it, then runs its own). */
+  async sweepNow(options: { full?: 'all' } = {}): Promise<SweepResult[]> {
+    while (this.sweeping) await this.sweeping.catch(() => undefined);
+    const full = options.full ?? new Set(this.dirty);
+    this.dirty.clear();
+    const running = sweep(this.engine, this.now(), { full });
+    this.sweeping = running;
+    try {
+      const results = await running;
+      this.stats.sweeps++;
+      this.stats.lastSweepAt = this.now();
+      for (const result of results) {
+        for (const failure of result.failed) this.fail(`sweep of "${failure.segment}"`, new Error(failure.message));
+        if (result.refreshed.some((r) => r.entered + r.exited > 0)) this.feed.publish(result.workspace);
+      }
+      return results;
+    } catch (error) {
+      this.fail('sweep', error);
+      return [];
+    } finally {
+      this.sweeping = null;
+    }
+  }
+
+  private async afterWrite(flushed: Flushed): Promise<void> {
+    this.stats.writes++;
+    try {
+      const result = await evaluateTouched(this.engine, flushed.workspace, flushed.touched, flushed.at);
+      if (result.segments > 0) this.stats.evaluations++;
+      this.stats.changes += result.changes;
+      if (result.changes > 0) this.feed.publish(flushed.workspace);
+    } catch (error) {
+      // The data is stored; the workspace's segments are brought up to date by the next sweep instead.
+      this.dirty.add(flushed.workspace);
+      this.fail('real-time evaluation', error);
+    }
+  }
+
+  private fail(what: string, error: unknown): void {
+    const message = `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
+    this.stats.lastError = message;
+    this.log(message);
+  }
+}

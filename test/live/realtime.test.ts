@@ -1,0 +1,207 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/engines/engine.js';
+import { sql, str } from '../../src/engines/sql.js';
+import { createApiKey } from '../../src/keys/api-keys.js';
+import { LiveService } from '../../src/live/service.js';
+import { createApp } from '../../src/server/app.js';
+import { listen, type RunningServer } from '../../src/server/serve.js';
+import { refreshAll, refreshSegment } from '../../src/segments/refresh.js';
+import { createSegment, createStaticSegment } from '../../src/segments/store.js';
+import { segmentSummaries } from '../../src/segments/summary.js';
+import { basic, call } from '../server/harness.js';
+import { memoryEngine, WS } from '../helpers.js';
+
+const DAY = 86_400_000;
+const T0 = new Date('2024-06-01T12:00:00Z');
+
+/** A real server on loopback with real-time evaluation over an in-memory store, and a clock the test moves. */
+let engine: Engine;
+let live: LiveService;
+let server: RunningServer;
+let key: string;
+let clock: Date;
+
+beforeEach(async () => {
+  engine = await memoryEngine();
+  clock = T0;
+  live = new LiveService(engine, { now: () => clock, sweepIntervalMs: 0 });
+  server = await listen(createApp({ engine, live, now: () => clock }), { port: 0 });
+  key = (await createApiKey(engine, { workspace: WS, scope: 'write', name: 'w' })).key;
+  await createSegment(engine, WS, { name: 'Buyers', rule: { type: 'event', event: 'Order Completed' } });
+  await createSegment(engine, WS, {
+    name: 'Recent buyers',
+    rule: { type: 'event', event: 'Order Completed', window: { last: '7d' } },
+  });
+  await createSegment(engine, WS, { name: 'Pro', rule: { type: 'trait', trait: 'plan', op: '=', value: 'pro' } });
+  await createSegment(engine, WS, {
+    name: 'Never bought',
+    rule: { type: 'not', rule: { type: 'event', event: 'Order Completed' } },
+  });
+  await createSegment(engine, WS, {
+    name: 'Retail accounts',
+    rule: { type: 'trait', trait: 'account.industry', op: '=', value: 'Retail' },
+  });
+  await refreshAll(engine, WS, { asOf: clock });
+});
+
+afterEach(async () => {
+  await server.close();
+  await live.stop();
+  await engine.close();
+});
+
+async function send(batch: unknown[]): Promise<void> {
+  const reply = await call(server.url, 'POST', '/v1/batch', { auth: basic(key), body: { batch } });
+  expect(reply.status).toBe(200);
+  await live.queue.idle();
+}
+
+async function log(): Promise<string[]> {
+  const rows = await engine.query(
+    sql`SELECT s.name, c.user_id, c.change, c.at FROM segment_changes c JOIN segments s
+        ON s.workspace = c.workspace AND s.id = c.segment_id WHERE c.workspace = ${str(WS)} ORDER BY c.seq`,
+  );
+  return rows.map((r) => `${r['user_id']} ${r['change']} ${r['name']}`);
+}
+
+async function members(name: string): Promise<string[]> {
+  const rows = await engine.query(
+    sql`SELECT m.user_id FROM segment_members m JOIN segments s ON s.workspace = m.workspace AND s.id = m.segment_id
+        WHERE m.workspace = ${str(WS)} AND s.name = ${str(name)} ORDER BY m.user_id`,
+  );
+  return rows.map((r) => String(r['user_id']));
+}
+
+const order = (userId: string, at: Date, id: string) => ({
+  type: 'track',
+  userId,
+  event: 'Order Completed',
+  messageId: id,
+  properties: { revenue: 10 },
+  timestamp: at.toISOString(),
+});
+
+describe('real-time evaluation while serving', () => {
+  it('writes enter and exit changes for the touched users as events and traits arrive', async () => {
+    await send([{ type: 'identify', userId: 'ann', traits: { plan: 'pro' }, timestamp: T0.toISOString() }]);
+    // A new user can enter a segment that reads nothing she did: a rule of negations holds for her.
+    expect((await log()).sort()).toEqual(['ann entered Never bought', 'ann entered Pro']);
+
+    await send([order('ann', new Date(T0.getTime() - 1000), 'o1')]);
+    expect((await log()).slice(2)).toEqual([
+      'ann entered Buyers',
+      'ann exited Never bought',
+      'ann entered Recent buyers',
+    ]);
+
+    await send([{ type: 'identify', userId: 'ann', traits: { plan: 'free' }, timestamp: T0.toISOString() }]);
+    expect((await log()).slice(5)).toEqual(['ann exited Pro']);
+    // The change time is the write's evaluation time.
+    const [row] = await engine.query(sql`SELECT max(at) AS at FROM segment_changes`);
+    expect(row?.['at']).toEqual(T0);
+  });
+
+  it('re-evaluates only the segments whose rule reads what changed', async () => {
+    await send([{ type: 'identify', userId: 'bob', traits: { plan: 'free' }, timestamp: T0.toISOString() }]);
+    const before = live.stats.changes;
+    // Bob exists; a page view touches no rule (no first/last-seen rule here), so nothing is evaluated for it.
+    await send([{ type: 'page', userId: 'bob', name: 'Home', messageId: 'p1', timestamp: T0.toISOString() }]);
+    expect(live.stats.changes).toBe(before);
+    expect(await members('Never bought')).toEqual(['bob']);
+  });
+
+  it('a group call moves every user of the account', async () => {
+    await send([
+      { type: 'identify', userId: 'cat', traits: {}, timestamp: T0.toISOString() },
+      { type: 'identify', userId: 'dan', traits: {}, timestamp: T0.toISOString() },
+      { type: 'group', userId: 'cat', groupId: 'acme', traits: { industry: 'Media' }, timestamp: T0.toISOString() },
+      { type: 'group', userId: 'dan', groupId: 'acme', traits: {}, timestamp: T0.toISOString() },
+    ]);
+    expect(await members('Retail accounts')).toEqual([]);
+    await send([
+      { type: 'identify', userId: 'eve', traits: {}, timestamp: T0.toISOString() },
+      { type: 'group', userId: 'eve', groupId: 'other', traits: { industry: 'Retail' }, timestamp: T0.toISOString() },
+    ]);
+    expect(await members('Retail accounts')).toEqual(['eve']);
+    // The account changes industry through a call made by someone else entirely: cat and dan move with it.
+    clock = new Date(T0.getTime() + 1000);
+    await send([
+      {
+        type: 'group',
+        anonymousId: 'x',
+        groupId: 'acme',
+        traits: { industry: 'Retail' },
+        timestamp: clock.toISOString(),
+      },
+    ]);
+    expect(await members('Retail accounts')).toEqual(['cat', 'dan', 'eve']);
+  });
+
+  it('users leave relative windows when time passes, at the next sweep (injected clock)', async () => {
+    await send([
+      order('fay', new Date(T0.getTime() - DAY), 'o2'),
+      order('gus', new Date(T0.getTime() - 5 * DAY), 'o3'),
+    ]);
+    expect(await members('Recent buyers')).toEqual(['fay', 'gus']);
+    clock = new Date(T0.getTime() + 2 * DAY + 1);
+    await live.sweepNow();
+    expect(await members('Recent buyers')).toEqual(['fay']);
+    clock = new Date(T0.getTime() + 6 * DAY + 1);
+    const results = await live.sweepNow();
+    expect(await members('Recent buyers')).toEqual([]);
+    // Only the time-window segment is swept; the others depend on data alone.
+    expect(results.flatMap((r) => r.refreshed.map((x) => x.name))).toEqual(['Recent buyers']);
+    expect(await members('Buyers')).toEqual(['fay', 'gus']);
+    const exits = (await log()).filter((line) => line.includes('exited Recent buyers'));
+    expect(exits).toEqual(['gus exited Recent buyers', 'fay exited Recent buyers']);
+  });
+
+  it('agrees with a full refresh after a mixed stream (a refresh then finds nothing to change)', async () => {
+    const batch: unknown[] = [];
+    for (let i = 0; i < 60; i++) {
+      const user = `u${i % 17}`;
+      const at = new Date(T0.getTime() - (i % 11) * DAY).toISOString();
+      if (i % 5 === 0)
+        batch.push({ type: 'identify', userId: user, traits: { plan: i % 2 ? 'pro' : 'free' }, timestamp: at });
+      else if (i % 7 === 0)
+        batch.push({
+          type: 'group',
+          userId: user,
+          groupId: `g${i % 3}`,
+          traits: { industry: i % 2 ? 'Retail' : 'Media' },
+          timestamp: at,
+        });
+      else batch.push(order(user, new Date(at), `m${i}`));
+    }
+    for (let i = 0; i < batch.length; i += 13) await send(batch.slice(i, i + 13));
+    for (const name of ['Buyers', 'Recent buyers', 'Pro', 'Never bought', 'Retail accounts']) {
+      const result = await refreshSegment(engine, WS, name, { asOf: clock });
+      expect({ name, entered: result.entered, exited: result.exited }).toEqual({ name, entered: 0, exited: 0 });
+    }
+  });
+
+  it('reports realtime per segment, with the reason when it is not', async () => {
+    await createStaticSegment(engine, WS, { name: 'VIP list', userIds: ['ann'] });
+    const summaries = await segmentSummaries(engine, WS);
+    const byName = new Map(summaries.map((s) => [s.name, s]));
+    expect(byName.get('Buyers')).toMatchObject({ realtime: true, realtimeReason: null, timeWindows: false });
+    expect(byName.get('Recent buyers')).toMatchObject({ realtime: true, timeWindows: true });
+    expect(byName.get('VIP list')?.realtime).toBe(false);
+    expect(byName.get('VIP list')?.realtimeReason).toMatch(/static list/);
+  });
+
+  it('duplicates within and across requests are counted per request and stored once', async () => {
+    const first = await call(server.url, 'POST', '/v1/batch', {
+      auth: basic(key),
+      body: { batch: [order('hal', T0, 'dup'), order('hal', T0, 'dup')] },
+    });
+    expect(first.body).toMatchObject({ stored: 1, duplicates: 1 });
+    const again = await call(server.url, 'POST', '/v1/batch', {
+      auth: basic(key),
+      body: { batch: [order('hal', T0, 'dup')] },
+    });
+    expect(again.body).toMatchObject({ stored: 0, duplicates: 1 });
+    const [count] = await engine.query(sql`SELECT count(*) AS n FROM events WHERE message_id = 'dup'`);
+    expect(Number(count?.['n'])).toBe(1);
+  });
+});
