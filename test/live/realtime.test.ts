@@ -97,8 +97,8 @@ describe('real-time evaluation while serving', () => {
     await send([{ type: 'identify', userId: 'ann', traits: { plan: 'free' }, timestamp: T0.toISOString() }]);
     expect((await log()).slice(5)).toEqual(['ann exited Pro']);
     // The change time is the write's evaluation time.
-    const [row] = await engine.query(sql`SELECT max(at) AS at FROM segment_changes`);
-    expect(row?.['at']).toEqual(T0);
+    const [row] = await engine.query(sql`SELECT max(at) AS latest FROM segment_changes`);
+    expect(row?.['latest']).toEqual(T0);
   });
 
   it('re-evaluates only the segments whose rule reads what changed', async () => {
