@@ -88,10 +88,11 @@ describe('real-time evaluation while serving', () => {
     expect((await log()).sort()).toEqual(['ann entered Never bought', 'ann entered Pro']);
 
     await send([order('ann', new Date(T0.getTime() - 1000), 'o1')]);
-    expect((await log()).slice(2)).toEqual([
+    // One write's changes come in user order; their order across segments is not meaningful.
+    expect((await log()).slice(2).sort()).toEqual([
       'ann entered Buyers',
-      'ann exited Never bought',
       'ann entered Recent buyers',
+      'ann exited Never bought',
     ]);
 
     await send([{ type: 'identify', userId: 'ann', traits: { plan: 'free' }, timestamp: T0.toISOString() }]);
