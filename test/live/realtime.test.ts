@@ -98,7 +98,7 @@ describe('real-time evaluation while serving', () => {
     await send([{ type: 'identify', userId: 'ann', traits: { plan: 'free' }, timestamp: T0.toISOString() }]);
     expect((await log()).slice(5)).toEqual(['ann exited Pro']);
     // The change time is the write's evaluation time.
-    const [row] = await engine.query(sql`SELECT max(at) AS latest FROM segment_changes`);
+    const [row] = await engine.query(sql`SELECT max(c.at) AS latest FROM segment_changes AS c`);
     expect(row?.['latest']).toEqual(T0);
   });
 
