@@ -24,6 +24,103 @@ const query = (name: string, description: string) => ({
   description,
   schema: { type: 'string' },
 });
+const typed = (name: string, description: string, schema: Record<string, unknown>) => ({
+  ...query(name, description),
+  schema,
+});
+const time = (name: string, description: string) =>
+  typed(name, `${description} (ISO-8601; without a zone, UTC)`, { type: 'string', format: 'date-time' });
+const whole = (name: string, description: string, maximum?: number) =>
+  typed(name, description, { type: 'integer', minimum: 0, ...(maximum === undefined ? {} : { maximum }) });
+const badParameter = { 400: error('a bad query parameter: `path` names it (invalid_parameter, invalid_range, …)') };
+const segmentRef = {
+  type: 'object',
+  properties: { id: { type: 'string' }, name: { type: 'string' } },
+  required: ['id', 'name'],
+};
+const dateTime = { type: 'string', format: 'date-time' };
+const count = { type: 'integer', minimum: 0 };
+const object = (properties: Record<string, unknown>) => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties),
+});
+const changesPage = object({
+  segment: segmentRef,
+  changes: {
+    type: 'array',
+    items: object({ seq: count, user_id: { type: 'string' }, change: { enum: ['entered', 'exited'] }, at: dateTime }),
+  },
+  next_after: { type: ['integer', 'null'], description: 'pass as `after` for the next page; null on the last' },
+});
+const tenureResult = object({
+  segment: segmentRef,
+  now: dateTime,
+  total: count,
+  users: {
+    type: 'array',
+    items: object({
+      user_id: { type: 'string' },
+      entries: count,
+      re_entries: count,
+      member: { type: 'boolean' },
+      first_entered_at: dateTime,
+      last_change_at: dateTime,
+      total_ms: { type: 'number' },
+    }),
+  },
+  summary: object({
+    users: count,
+    members_now: count,
+    re_entry_rate: { type: 'number' },
+    mean_ms: { type: 'number' },
+    median_ms: { type: 'number' },
+  }),
+});
+const sizeHistory = object({
+  segment: segmentRef,
+  from: dateTime,
+  to: dateTime,
+  days: {
+    type: 'array',
+    items: object({
+      day: { type: 'string', format: 'date' },
+      size: count,
+      entered: count,
+      exited: count,
+      recorded: { type: 'boolean', description: 'the size is the recorded daily snapshot, not derived from the log' },
+    }),
+  },
+  refreshes: { type: 'array', items: object({ at: dateTime, size: count, entered: count, exited: count }) },
+});
+const migrationResult = object({
+  from: dateTime,
+  to: dateTime,
+  segments: { type: 'array', items: segmentRef },
+  groups: { type: 'array', items: { type: 'string' }, description: 'the segment names in order, then "(none)"' },
+  matrix: {
+    type: 'array',
+    items: { type: 'array', items: count },
+    description: 'rows: group at `from`; columns: group at `to`',
+  },
+  links: {
+    type: 'array',
+    items: object({
+      from: { type: 'string' },
+      to: { type: 'string' },
+      count,
+      source: { type: 'string' },
+      target: { type: 'string' },
+      value: count,
+    }),
+  },
+  nodes: {
+    type: 'array',
+    items: object({ name: { type: 'string' }, group: { type: 'string' }, side: { enum: ['from', 'to'] } }),
+  },
+  overlaps: object({ from: count, to: count }),
+  total: count,
+});
 const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
 const op = (summary: string, rest: Operation): Operation => ({ tags: ['segments'], summary, security: ADMIN, ...rest });
 
@@ -51,6 +148,28 @@ export function segmentPaths(): Record<string, Record<string, Operation>> {
       post: op('Refresh every segment in dependency order', {
         requestBody: body('RefreshRequest'),
         responses: { 200: ok('one result per segment', { type: 'array' }), ...errors },
+      }),
+    },
+    '/api/segments/migration': {
+      get: op('How users moved between a family of segments from one time to another (a matrix and Sankey links)', {
+        parameters: [
+          {
+            ...query(
+              'segments',
+              'segment ids or names, comma-separated, in priority order (a user in several counts in the first); ' +
+                'escape a comma or backslash in a name with a backslash; may be repeated',
+            ),
+            required: true,
+          },
+          { ...time('from', 'the first time'), required: true },
+          time('to', 'the second time (default: now)'),
+        ],
+        responses: {
+          200: ok('{groups, matrix, links, nodes, overlaps}', migrationResult),
+          ...errors,
+          ...badParameter,
+          ...notFound,
+        },
       }),
     },
     '/api/segments/{id}': {
@@ -106,8 +225,44 @@ export function segmentPaths(): Record<string, Record<string, Operation>> {
           query('offset', 'skip this many'),
           query('search', 'user id contains'),
           query('format', 'json (default), jsonl or csv'),
+          time('at', 'members at this past time, read from the change log (default: the last refresh)'),
         ],
-        responses: { 200: ok('{total, userIds}, or CSV / JSON Lines'), ...errors, ...notFound },
+        responses: { 200: ok('{total, userIds} ({…, at} with at), or CSV / JSON Lines'), ...errors, ...notFound },
+      }),
+    },
+    '/api/segments/{id}/changes': {
+      get: op('The enter/exit log in seq order, a page at a time (cursor: after)', {
+        parameters: [
+          id,
+          whole('after', 'only changes with seq greater than this (the previous page’s next_after)'),
+          time('since', 'only changes evaluated at or after this time'),
+          time('until', 'only changes evaluated before this time'),
+          query('user', 'only this user'),
+          typed('limit', 'page size (default 1000)', { type: 'integer', minimum: 1, maximum: 100_000 }),
+        ],
+        responses: { 200: ok('{segment, changes, next_after}', changesPage), ...errors, ...badParameter, ...notFound },
+      }),
+    },
+    '/api/segments/{id}/tenure': {
+      get: op('Time each user spent in the segment and their re-entries, with a summary', {
+        parameters: [
+          id,
+          query('user', 'only this user (the summary still covers everyone)'),
+          whole('limit', 'page size (default 100)', 10_000),
+          whole('offset', 'skip this many'),
+          time('asOf', 'count open intervals up to this time, and read changes up to it (default: now)'),
+        ],
+        responses: { 200: ok('{users, summary}', tenureResult), ...errors, ...badParameter, ...notFound },
+      }),
+    },
+    '/api/segments/{id}/sizes': {
+      get: op('Size at the end of each UTC day, with entries, exits and the refreshes in the range', {
+        parameters: [
+          id,
+          time('from', 'the first day (default: 89 days before to)'),
+          time('to', 'the last day (default: today); at most 3660 days in all'),
+        ],
+        responses: { 200: ok('{days, refreshes}', sizeHistory), ...errors, ...badParameter, ...notFound },
       }),
     },
     '/api/segments/{id}/explain': {

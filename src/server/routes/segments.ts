@@ -1,5 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { UserError } from '../../errors.js';
+import { listChanges } from '../../live/history/changes.js';
+import { membersAt, parseIntParam, parseTimeParam } from '../../live/history/membership-at.js';
+import { parseSegmentList, segmentMigration } from '../../live/history/migration.js';
+import { DAY_MS, segmentSizes } from '../../live/history/sizes.js';
+import { segmentTenure } from '../../live/history/tenure.js';
 import { segmentDefinition } from '../../segments/definition.js';
 import { definitionFromInput, ruleFromInput } from '../../segments/input.js';
 import { explainMember, listMembers, previewCount, segmentSql } from '../../segments/query.js';
@@ -58,6 +64,14 @@ const intParam = (value: string | undefined, fallback: number, max: number) => {
   return n;
 };
 
+/** The default range of `GET /:id/sizes`: the last 90 days, today included. */
+export const DEFAULT_SIZE_DAYS = 90;
+
+const required = <T>(value: T | undefined, name: string, example: string): T => {
+  if (value === undefined) throw new UserError('missing_parameter', `give ${name}=${example}`, name, 400);
+  return value;
+};
+
 /** `/api/segments`: define, preview, refresh, list members, explain; everything the CLI's `segment` does. */
 export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -92,6 +106,16 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
     return c.json(results);
   });
 
+  // Before `/:id`, which would otherwise take "migration" for a segment name.
+  app.get('/migration', async (c) => {
+    const segments = (c.req.queries('segments') ?? []).flatMap(parseSegmentList);
+    if (segments.length === 0)
+      throw new UserError('missing_parameter', 'name the segments: segments=a,b,c (ids or names)', 'segments', 400);
+    const from = required(parseTimeParam(c.req.query('from'), 'from'), 'from', '<ISO time>');
+    const to = parseTimeParam(c.req.query('to'), 'to') ?? deps.now();
+    return c.json(await segmentMigration(deps.engine, ws(c), { segments, from, to }));
+  });
+
   app.get('/:id', async (c) => c.json(withText(await getSegment(deps.engine, ws(c), c.req.param('id')))));
 
   app.put('/:id', async (c) => {
@@ -123,11 +147,15 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
     const format = c.req.query('format') ?? 'json';
     if (!['json', 'jsonl', 'csv'].includes(format))
       throw httpError(400, 'invalid_request', 'format is json, jsonl or csv');
-    const page = await listMembers(deps.engine, ws(c), c.req.param('id'), {
+    const at = parseTimeParam(c.req.query('at'), 'at');
+    const options = {
       limit: intParam(c.req.query('limit'), format === 'json' ? 100 : 1_000_000_000, 1_000_000_000),
       offset: intParam(c.req.query('offset'), 0, 1_000_000_000),
       ...(c.req.query('search') ? { search: c.req.query('search') as string } : {}),
-    });
+    };
+    const page = at
+      ? await membersAt(deps.engine, ws(c), c.req.param('id'), at, options)
+      : await listMembers(deps.engine, ws(c), c.req.param('id'), options);
     if (format === 'jsonl') {
       c.header('content-type', 'application/x-ndjson; charset=utf-8');
       return c.body(page.userIds.map((id) => `${JSON.stringify({ user_id: id })}\n`).join(''));
@@ -138,6 +166,50 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
       return c.body(`user_id\n${page.userIds.map((id) => `${quote(id)}\n`).join('')}`);
     }
     return c.json(page);
+  });
+
+  app.get('/:id/changes', async (c) => {
+    const q = (name: string) => c.req.query(name);
+    const after = parseIntParam(q('after'), 'after');
+    const limit = parseIntParam(q('limit'), 'limit');
+    const since = parseTimeParam(q('since'), 'since');
+    const until = parseTimeParam(q('until'), 'until');
+    const user = q('user');
+    return c.json(
+      await listChanges(deps.engine, ws(c), c.req.param('id'), {
+        ...(after === undefined ? {} : { after }),
+        ...(limit === undefined ? {} : { limit }),
+        ...(since ? { since } : {}),
+        ...(until ? { until } : {}),
+        ...(user === undefined || user === '' ? {} : { user }),
+      }),
+    );
+  });
+
+  app.get('/:id/tenure', async (c) => {
+    const q = (name: string) => c.req.query(name);
+    const limit = parseIntParam(q('limit'), 'limit');
+    const offset = parseIntParam(q('offset'), 'offset');
+    const user = q('user');
+    return c.json(
+      await segmentTenure(deps.engine, ws(c), c.req.param('id'), {
+        now: parseTimeParam(q('asOf'), 'asOf') ?? deps.now(),
+        ...(limit === undefined ? {} : { limit }),
+        ...(offset === undefined ? {} : { offset }),
+        ...(user === undefined || user === '' ? {} : { user }),
+      }),
+    );
+  });
+
+  app.get('/:id/sizes', async (c) => {
+    const from = parseTimeParam(c.req.query('from'), 'from');
+    const to = parseTimeParam(c.req.query('to'), 'to') ?? deps.now();
+    return c.json(
+      await segmentSizes(deps.engine, ws(c), c.req.param('id'), {
+        from: from ?? new Date(to.getTime() - (DEFAULT_SIZE_DAYS - 1) * DAY_MS),
+        to,
+      }),
+    );
   });
 
   app.get('/:id/explain', async (c) => {
