@@ -6,6 +6,7 @@ import { registerKeys } from './commands/keys.js';
 import { registerSegment } from './commands/segment.js';
 import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
+import { registerWebhooks } from './commands/webhooks.js';
 import { ExitCode } from './exit-codes.js';
 import { consoleOutput, type Output } from './output.js';
 import { state } from './program.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerSegment(program);
   registerStats(program);
   registerKeys(program);
+  registerWebhooks(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

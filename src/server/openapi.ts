@@ -2,6 +2,7 @@ import { messageTypes } from '../ingest/messages.js';
 import { BATCH_LIMIT, KB, MESSAGE_LIMIT } from './body.js';
 import { components, type JsonSchema, ref, requestComponent } from './openapi-components.js';
 import { segmentPaths } from './openapi-segments.js';
+import { webhookPaths, webhookSchemas } from './openapi-webhooks.js';
 import { PROFILE_EVENTS } from './routes/profiles.js';
 
 /**
@@ -140,6 +141,7 @@ function paths(): Record<string, Record<string, Operation>> {
     },
   };
   Object.assign(out, segmentPaths());
+  Object.assign(out, webhookPaths());
   return out;
 }
 
@@ -159,11 +161,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
       { name: 'workspace', description: 'What the workspace holds' },
       { name: 'keys', description: 'API keys' },
       { name: 'segments', description: 'Define, preview, refresh and inspect segments' },
+      { name: 'webhooks', description: 'Deliver segment enter/exit changes to URLs' },
       { name: 'meta', description: 'Health and documentation' },
     ],
     paths: paths(),
     components: {
-      schemas: components(),
+      schemas: { ...components(), ...webhookSchemas() },
       securitySchemes: {
         basicAuth: { type: 'http', scheme: 'basic', description: 'a write or admin key as the user name, no password' },
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'an admin key (or the local server token)' },
