@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Workload, writeResults } from './harness.js';
 import { importWorkload } from './workloads/import.js';
+import { liveWorkload } from './workloads/live.js';
 import { segmentsWorkload } from './workloads/segments.js';
 
-const workloads: readonly Workload[] = [importWorkload, segmentsWorkload];
+const workloads: readonly Workload[] = [importWorkload, segmentsWorkload, liveWorkload];
 
 function usage(): string {
   return [

@@ -15,7 +15,7 @@ const text = (path: string, column = 'traits') => `json_extract_string(${column}
 const ev = (where: string) =>
   `SELECT DISTINCT user_id FROM events WHERE workspace = 'default' AND ts <= ${T} AND ${where}`;
 
-interface Case {
+export interface Case {
   readonly name: string;
   readonly rule: Rule;
   /** A hand-written DuckDB query giving the same members. */
@@ -31,7 +31,7 @@ const proBuyers: Rule = {
 };
 const proBuyersSql = `SELECT p.user_id FROM profiles p JOIN (SELECT user_id FROM events WHERE name = 'Order Completed' AND ts > ${ago(90)} AND ts <= ${T} GROUP BY user_id HAVING count(*) >= 2) o USING (user_id) WHERE ${text('plan', 'p.traits')} = 'pro'`;
 
-const cases: readonly Case[] = [
+export const cases: readonly Case[] = [
   {
     name: 'trait =',
     rule: { type: 'trait', trait: 'plan', op: '=', value: 'pro' },

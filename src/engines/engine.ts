@@ -26,5 +26,11 @@ export interface Engine {
   stage(table: Table, rows: readonly (readonly CellValue[])[]): Promise<Sql>;
   /** Runs `work` as one transaction with exclusive use of the writer. */
   transaction<T>(work: (tx: Engine) => Promise<T>): Promise<T>;
+  /**
+   * A second, independent writer for segment membership (evaluation, refresh, the change log), when the engine can
+   * write from two connections at once. Ingestion and membership touch different tables, so running them side by
+   * side uses both cores instead of queueing one behind the other. Absent: use the engine itself.
+   */
+  readonly segmentsLane?: Engine;
   close(): Promise<void>;
 }

@@ -341,7 +341,16 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
  */
 async function writeSpans(tx: Engine, workspace: string, spans: Map<string, Span>, now: Date): Promise<string[]> {
   const w = str(workspace);
-  const rows = [...spans].map(([userId, span]): CellValue[] => [workspace, userId, {}, {}, null, span.first, span.last, now]);
+  const rows = [...spans].map(([userId, span]): CellValue[] => [
+    workspace,
+    userId,
+    {},
+    {},
+    null,
+    span.first,
+    span.last,
+    now,
+  ]);
   const staging = await tx.stage(profiles, rows);
   const created = await tx.query(
     sql`SELECT s.user_id FROM ${staging} s

@@ -84,3 +84,15 @@ export function affects(deps: Dependencies, touched: Touched): boolean {
   for (const key of deps.traits) if (touched.traitKeys.has(key)) return true;
   return false;
 }
+
+/** Everything two writes touched. */
+export function mergeTouched(a: Touched, b: Touched): Touched {
+  const union = (x: ReadonlySet<string>, y: ReadonlySet<string>) => new Set([...x, ...y]);
+  return {
+    users: union(a.users, b.users),
+    eventNames: union(a.eventNames, b.eventNames),
+    traitKeys: union(a.traitKeys, b.traitKeys),
+    accounts: union(a.accounts, b.accounts),
+    anyChange: union(a.anyChange, b.anyChange),
+  };
+}

@@ -1,6 +1,6 @@
 import type { Engine } from '../engines/engine.js';
-import { logIngest } from '../ingest/pipeline.js';
 import type { Change } from '../ingest/normalize.js';
+import { logIngest } from '../ingest/pipeline.js';
 import { applyChanges } from '../ingest/writer.js';
 import type { Touched } from './dependencies.js';
 
@@ -115,15 +115,16 @@ export class IngestQueue {
   private async write(workspace: string, items: readonly Pending[]): Promise<Flushed | null> {
     const changes = items.flatMap((item) => item.changes);
     try {
-      const summary =
-        changes.length > 0
-          ? await applyChanges(this.engine, workspace, changes)
-          : { stored: 0, duplicates: 0, storedBefore: new Set<string>(), touched: null };
-      await logIngest(this.engine, workspace, 'http', {
-        received: items.reduce((n, item) => n + item.received, 0),
-        stored: summary.stored,
-        duplicates: summary.duplicates,
-        rejected: items.reduce((n, item) => n + item.rejected, 0),
+      // The ingest log row commits with the data it describes: one commit per write.
+      const summary = await this.engine.transaction(async (tx) => {
+        const written = await applyChanges(tx, workspace, changes);
+        await logIngest(tx, workspace, 'http', {
+          received: items.reduce((n, item) => n + item.received, 0),
+          stored: written.stored,
+          duplicates: written.duplicates,
+          rejected: items.reduce((n, item) => n + item.rejected, 0),
+        });
+        return written;
       });
       // Each request's share: an event is stored by the first request that carried it, unless it was stored before.
       const seen = new Set<string>();
@@ -139,7 +140,7 @@ export class IngestQueue {
         }
         item.resolve({ stored, duplicates });
       }
-      return summary.touched ? { workspace, touched: summary.touched, at: this.now() } : null;
+      return { workspace, touched: summary.touched, at: this.now() };
     } catch (error) {
       for (const item of items) item.reject(error);
       return null;

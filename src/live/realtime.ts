@@ -15,14 +15,18 @@ export interface RealtimeResult {
 
 const LIVE_USERS = sql`live_users`;
 const LIVE_EVENTS = sql`live_events`;
+const LIVE_PROFILES = sql`live_profiles`;
+const LIVE_DIFF = sql`live_diff`;
 
 /**
  * Re-evaluates, for the users a write touched only, every segment whose rule reads something the write changed,
  * and appends the differences to the change log, in one transaction:
  *
  * 1. the touched users (and the users of accounts whose traits changed) go to a temporary table;
- * 2. their events are copied once into another, so each segment's query scans a few thousand rows, not the store;
- * 3. all affected segments are evaluated in one `UNION ALL` and diffed against their stored membership at once.
+ * 2. their profiles and the events the chosen rules read are copied once into temporary tables, so each segment's
+ *    query reads a few thousand rows instead of the store;
+ * 3. all chosen segments are evaluated in one `UNION ALL` and diffed against their stored membership at once;
+ * 4. the (small) diff is appended to the log and applied to the membership.
  *
  * Every leaf is per user, so the verdict for a touched user is exactly the one a full refresh would give.
  */
@@ -32,24 +36,29 @@ export async function evaluateTouched(
   touched: Touched,
   asOf: Date,
 ): Promise<RealtimeResult> {
+  if (touched.users.size === 0 && touched.accounts.size === 0) return { segments: 0, users: 0, changes: 0 };
   const saved = await listSegments(engine, workspace);
+  const scope = {
+    users: sql`SELECT user_id FROM ${LIVE_USERS}`,
+    events: LIVE_EVENTS,
+    profiles: LIVE_PROFILES,
+  };
   const chosen: { segment: SavedSegment; members: Sql }[] = [];
+  const names = new Set<string>();
+  let anyEvent = false;
   for (const segment of saved) {
     if (segment.kind === 'static' || !segment.rule) continue;
     const ir = segmentIr(segment, saved, asOf);
-    if (!affects(dependenciesOf(ir), touched)) continue;
-    const members = compileMembers(ir, engine.dialect, {
-      workspace,
-      scope: { users: sql`SELECT user_id FROM ${LIVE_USERS}`, events: LIVE_EVENTS },
-    });
-    chosen.push({ segment, members });
+    const deps = dependenciesOf(ir);
+    if (!affects(deps, touched)) continue;
+    for (const name of deps.events) names.add(name);
+    anyEvent ||= deps.anyEvent;
+    chosen.push({ segment, members: compileMembers(ir, engine.dialect, { workspace, scope }) });
   }
-  if (chosen.length === 0 || (touched.users.size === 0 && touched.accounts.size === 0)) {
-    return { segments: 0, users: 0, changes: 0 };
-  }
+  if (chosen.length === 0) return { segments: 0, users: 0, changes: 0 };
   const w = str(workspace);
   const at = ts(asOf);
-  return engine.transaction(async (tx) => {
+  return (engine.segmentsLane ?? engine).transaction(async (tx) => {
     const accountUsers =
       touched.accounts.size > 0
         ? sql` UNION SELECT user_id FROM profiles WHERE workspace = ${w}
@@ -60,8 +69,15 @@ export async function evaluateTouched(
           SELECT DISTINCT unnest(${strList([...touched.users])}) AS user_id${accountUsers}`,
     );
     await tx.run(
-      sql`CREATE OR REPLACE TEMP TABLE ${LIVE_EVENTS} AS SELECT * FROM events
+      sql`CREATE OR REPLACE TEMP TABLE ${LIVE_PROFILES} AS SELECT * FROM profiles
           WHERE workspace = ${w} AND user_id IN (SELECT user_id FROM ${LIVE_USERS})`,
+    );
+    // Only the columns the compiled rules read, and only the names they read: the scan is the cost of a write.
+    const byName = anyEvent ? sql`` : sql` AND name IN (SELECT unnest(${strList([...names])}))`;
+    await tx.run(
+      sql`CREATE OR REPLACE TEMP TABLE ${LIVE_EVENTS} AS
+          SELECT workspace, message_id, name, user_id, ts, properties FROM events
+          WHERE workspace = ${w} AND user_id IN (SELECT user_id FROM ${LIVE_USERS})${byName}`,
     );
     const ids = chosen.map(({ segment }) => segment.id);
     const fresh = join(
@@ -70,32 +86,43 @@ export async function evaluateTouched(
       ),
       ' UNION ALL ',
     );
-    const [last] = await tx.query(sql`SELECT coalesce(max(seq), 0) AS seq FROM segment_changes WHERE workspace = ${w}`);
-    const base = Number(last?.['seq'] ?? 0);
-    const changes = await tx.run(
-      sql`INSERT INTO segment_changes
+    // The stored rows' `rowid`s travel with the diff: deleting by rowid touches only those rows, where a join would
+    // scan every segment's membership. They are stable here, inside the one writing transaction.
+    await tx.run(
+      sql`CREATE OR REPLACE TEMP TABLE ${LIVE_DIFF} AS
           WITH fresh AS (${fresh}),
-               old AS (SELECT segment_id, user_id FROM segment_members
+               old AS (SELECT segment_id, user_id, rowid AS rid FROM segment_members
                        WHERE workspace = ${w} AND segment_id IN (SELECT unnest(${strList(ids)}))
-                         AND user_id IN (SELECT user_id FROM ${LIVE_USERS})),
-               diff AS (
-                 SELECT segment_id, user_id, 'entered' AS change FROM (SELECT * FROM fresh EXCEPT SELECT * FROM old)
-                 UNION ALL
-                 SELECT segment_id, user_id, 'exited' AS change FROM (SELECT * FROM old EXCEPT SELECT * FROM fresh))
-          SELECT ${w}, ${int(base)} + row_number() OVER (ORDER BY user_id, segment_id), segment_id, user_id, change,
-                 ${at}, ${ts(new Date())}
-          FROM diff`,
+                         AND user_id IN (SELECT user_id FROM ${LIVE_USERS}))
+          SELECT f.segment_id, f.user_id, 'entered' AS change, CAST(NULL AS BIGINT) AS rid FROM fresh AS f
+          WHERE NOT EXISTS (SELECT 1 FROM old AS o WHERE o.segment_id = f.segment_id AND o.user_id = f.user_id)
+          UNION ALL
+          SELECT o.segment_id, o.user_id, 'exited' AS change, o.rid FROM old AS o
+          WHERE NOT EXISTS (SELECT 1 FROM fresh AS f WHERE f.segment_id = o.segment_id AND f.user_id = o.user_id)`,
     );
+    const [counts] = await tx.query(
+      sql`SELECT count(*) AS changes, count(*) FILTER (WHERE change = 'exited') AS exited FROM ${LIVE_DIFF}`,
+    );
+    const changes = Number(counts?.['changes'] ?? 0);
     if (changes > 0) {
-      await tx.run(
-        sql`DELETE FROM segment_members AS m WHERE m.workspace = ${w} AND EXISTS (
-              SELECT 1 FROM segment_changes AS c
-              WHERE c.workspace = ${w} AND c.seq > ${int(base)} AND c.change = 'exited'
-                AND c.segment_id = m.segment_id AND c.user_id = m.user_id)`,
+      const [last] = await tx.query(
+        sql`SELECT coalesce(max(seq), 0) AS seq FROM segment_changes WHERE workspace = ${w}`,
       );
+      const base = Number(last?.['seq'] ?? 0);
       await tx.run(
-        sql`INSERT INTO segment_members SELECT ${w}, segment_id, user_id, ${at} FROM segment_changes
-            WHERE workspace = ${w} AND seq > ${int(base)} AND change = 'entered'`,
+        sql`INSERT INTO segment_changes
+            SELECT ${w}, ${int(base)} + row_number() OVER (ORDER BY user_id, segment_id), segment_id, user_id, change,
+                   ${at}, ${ts(new Date())}
+            FROM ${LIVE_DIFF}`,
+      );
+      if (Number(counts?.['exited'] ?? 0) > 0) {
+        await tx.run(
+          sql`DELETE FROM segment_members WHERE rowid IN (SELECT rid FROM ${LIVE_DIFF} WHERE change = 'exited')`,
+        );
+      }
+      await tx.run(
+        sql`INSERT INTO segment_members SELECT ${w}, segment_id, user_id, ${at} FROM ${LIVE_DIFF}
+            WHERE change = 'entered'`,
       );
     }
     const [size] = await tx.query(sql`SELECT count(*) AS n FROM ${LIVE_USERS}`);

@@ -1,8 +1,11 @@
 import type { Engine } from '../engines/engine.js';
+import { mergeTouched, type Touched } from './dependencies.js';
 import { ChangeFeed } from './feed.js';
+import { recordDailySizes } from './history/sizes.js';
 import { type Flushed, IngestQueue } from './ingest-queue.js';
 import { evaluateTouched } from './realtime.js';
 import { type SweepResult, sweep } from './sweeper.js';
+import { type DispatcherOptions, WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface LiveOptions {
   /** The clock for evaluation times and sweeps; time-travel tests inject one. */
@@ -12,6 +15,8 @@ export interface LiveOptions {
   readonly log?: (message: string) => void;
   /** Sent as the webhooks' User-Agent. */
   readonly version?: string;
+  /** Delivery settings (timeouts, backoff, poll); `false` turns webhook delivery off. */
+  readonly webhooks?: Omit<DispatcherOptions, 'engine' | 'feed' | 'now' | 'version' | 'log'> | false;
 }
 
 /** Counters for the status API. */
@@ -32,6 +37,7 @@ export interface LiveStats {
 export class LiveService {
   readonly feed = new ChangeFeed();
   readonly queue: IngestQueue;
+  readonly dispatcher: WebhookDispatcher | null;
   readonly stats: LiveStats = { writes: 0, evaluations: 0, changes: 0, sweeps: 0, lastSweepAt: null, lastError: null };
   readonly sweepIntervalMs: number;
   private readonly now: () => Date;
@@ -39,6 +45,9 @@ export class LiveService {
   /** Workspaces whose real-time evaluation failed: the next sweep refreshes all their segments. */
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  /** What writes touched since the running evaluation started, by workspace. */
+  private readonly pending = new Map<string, Touched>();
+  private evaluating: Promise<void> | null = null;
   private sweeping: Promise<SweepResult[]> | null = null;
 
   constructor(
@@ -53,10 +62,22 @@ export class LiveService {
       afterWrite: (flushed) => this.afterWrite(flushed),
       onError: (error) => this.fail('real-time evaluation', error),
     });
+    this.dispatcher =
+      options.webhooks === false
+        ? null
+        : new WebhookDispatcher({
+            engine,
+            feed: this.feed,
+            now: this.now,
+            log: (message) => this.log(`webhooks: ${message}`),
+            ...(options.version ? { version: options.version } : {}),
+            ...options.webhooks,
+          });
   }
 
   /** Starts the sweep timer after a first full sweep that catches up with data written while no server ran. */
   start(): void {
+    this.dispatcher?.start();
     void this.sweepNow({ full: 'all' });
     if (this.sweepIntervalMs > 0) {
       this.timer = setInterval(() => void this.sweepNow(), this.sweepIntervalMs);
@@ -67,8 +88,9 @@ export class LiveService {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.queue.idle();
+    await this.idle();
     if (this.sweeping) await this.sweeping.catch(() => undefined);
+    await this.dispatcher?.stop();
   }
 
   /** Sweeps now (one sweep at a time: a call during a sweep waits for it, then runs its own). */
@@ -83,6 +105,8 @@ export class LiveService {
       this.stats.sweeps++;
       this.stats.lastSweepAt = this.now();
       for (const result of results) {
+        // Each sweep rewrites today's size, so the last one of the day leaves the day's closing size.
+        await recordDailySizes(this.engine, result.workspace, this.now());
         for (const failure of result.failed) this.fail(`sweep of "${failure.segment}"`, new Error(failure.message));
         if (result.refreshed.some((r) => r.entered + r.exited > 0)) this.feed.publish(result.workspace);
       }
@@ -95,17 +119,40 @@ export class LiveService {
     }
   }
 
+  /** Resolves once everything accepted so far is written and evaluated. */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    while (this.evaluating) await this.evaluating;
+  }
+
+  /**
+   * Writes do not wait for evaluation: what they touched is merged into the pending set, and one evaluation loop
+   * drains it (on the engine's membership writer, beside the next write). Under load one evaluation covers several
+   * writes; its evaluation time is when it starts, after all of them committed.
+   */
   private async afterWrite(flushed: Flushed): Promise<void> {
     this.stats.writes++;
-    try {
-      const result = await evaluateTouched(this.engine, flushed.workspace, flushed.touched, flushed.at);
-      if (result.segments > 0) this.stats.evaluations++;
-      this.stats.changes += result.changes;
-      if (result.changes > 0) this.feed.publish(flushed.workspace);
-    } catch (error) {
-      // The data is stored; the workspace's segments are brought up to date by the next sweep instead.
-      this.dirty.add(flushed.workspace);
-      this.fail('real-time evaluation', error);
+    const pending = this.pending.get(flushed.workspace);
+    this.pending.set(flushed.workspace, pending ? mergeTouched(pending, flushed.touched) : flushed.touched);
+    this.evaluating ??= this.evaluate().finally(() => {
+      this.evaluating = null;
+    });
+  }
+
+  private async evaluate(): Promise<void> {
+    while (this.pending.size > 0) {
+      const [workspace, touched] = this.pending.entries().next().value as [string, Touched];
+      this.pending.delete(workspace);
+      try {
+        const result = await evaluateTouched(this.engine, workspace, touched, this.now());
+        if (result.segments > 0) this.stats.evaluations++;
+        this.stats.changes += result.changes;
+        if (result.changes > 0) this.feed.publish(workspace);
+      } catch (error) {
+        // The data is stored; the workspace's segments are brought up to date by the next sweep instead.
+        this.dirty.add(workspace);
+        this.fail('real-time evaluation', error);
+      }
     }
   }
 

@@ -76,7 +76,8 @@ async function refreshOne(
   const w = str(workspace);
   const id = str(segment.id);
   const at = ts(asOf);
-  return engine.transaction(async (tx) => {
+  // Membership has its own writer when the engine offers one, so refreshes run beside ingestion.
+  return (engine.segmentsLane ?? engine).transaction(async (tx) => {
     const members = compileMembers(ir, tx.dialect, { workspace });
     const [last] = await tx.query(sql`SELECT coalesce(max(seq), 0) AS seq FROM segment_changes WHERE workspace = ${w}`);
     const base = Number(last?.['seq'] ?? 0);

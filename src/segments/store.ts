@@ -265,7 +265,8 @@ export async function deleteSegment(engine: Engine, workspace: string, idOrName:
   }
   const w = str(workspace);
   const id = str(segment.id);
-  await engine.transaction(async (tx) => {
+  // On the membership writer, so the deletion is ordered with evaluations that write the same membership.
+  await (engine.segmentsLane ?? engine).transaction(async (tx) => {
     await tx.run(sql`DELETE FROM segments WHERE workspace = ${w} AND id = ${id}`);
     await tx.run(sql`DELETE FROM segment_members WHERE workspace = ${w} AND segment_id = ${id}`);
     await tx.run(sql`DELETE FROM static_members WHERE workspace = ${w} AND segment_id = ${id}`);

@@ -7,6 +7,7 @@ import { adminOnly } from './auth.js';
 import type { AppEnv, ServerDeps } from './context.js';
 import { docsRoutes } from './docs-page.js';
 import { notFound, onError } from './errors.js';
+import { KeyCache } from './key-cache.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { keyRoutes } from './routes/keys.js';
 import { profileRoutes } from './routes/profiles.js';
@@ -39,6 +40,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     feed: options.live?.feed ?? new ChangeFeed(),
     queue: options.live?.queue ?? new IngestQueue(options.engine, { ...(options.now ? { now: options.now } : {}) }),
     live: options.live ?? null,
+    keys: new KeyCache(),
   };
   const app = new Hono<AppEnv>();
   app.onError(onError);

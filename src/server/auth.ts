@@ -36,8 +36,13 @@ export async function authenticate(deps: ServerDeps, key: string): Promise<Calle
   if (deps.localToken !== null && sameSecret(key, deps.localToken)) {
     return { workspace: LOCAL_WORKSPACE, scope: 'admin', keyId: null };
   }
+  const cached = deps.keys.get(key);
+  if (cached) return cached;
   const info = await verifyApiKey(deps.engine, key);
-  return info ? { workspace: info.workspace, scope: info.scope, keyId: info.id } : null;
+  if (!info) return null;
+  const caller: Caller = { workspace: info.workspace, scope: info.scope, keyId: info.id };
+  deps.keys.set(key, caller);
+  return caller;
 }
 
 export const unauthorized = (message: string) => httpError(401, 'unauthorized', message);

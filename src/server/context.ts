@@ -3,6 +3,7 @@ import type { Scope } from '../keys/api-keys.js';
 import type { ChangeFeed } from '../live/feed.js';
 import type { IngestQueue } from '../live/ingest-queue.js';
 import type { LiveService } from '../live/service.js';
+import type { KeyCache } from './key-cache.js';
 
 /** What the routes need, with defaults filled in by `createApp`. */
 export interface ServerDeps {
@@ -15,6 +16,8 @@ export interface ServerDeps {
   readonly feed: ChangeFeed;
   /** Group commit for `/v1`; with a live service it also evaluates segments in real time after each write. */
   readonly queue: IngestQueue;
+  /** Verified keys; revoking a key clears it. */
+  readonly keys: KeyCache;
   /** Present when the server keeps segments live (`strata serve`). */
   readonly live: LiveService | null;
 }

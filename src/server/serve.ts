@@ -72,7 +72,8 @@ export async function startServer(o: {
 }): Promise<RunningServer> {
   const db = o.db !== undefined && o.db !== '' && o.db !== ':memory:' ? o.db : null;
   const token = db ? randomBytes(32).toString('base64url') : null;
-  const live = o.live === false ? null : new LiveService(o.engine, { ...o.live, ...(o.version ? { version: o.version } : {}) });
+  const live =
+    o.live === false ? null : new LiveService(o.engine, { ...o.live, ...(o.version ? { version: o.version } : {}) });
   const app = createApp({
     engine: o.engine,
     ...(token ? { localToken: token } : {}),

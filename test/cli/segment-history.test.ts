@@ -201,7 +201,7 @@ describe('strata segment history commands', () => {
       local = [];
       for (const args of COMMANDS) local.push(await run(...args));
       engine = await openEngine({ db });
-      server = await startServer({ engine, port: 0, db });
+      server = await startServer({ engine, port: 0, db, live: false });
     });
     afterAll(async () => {
       await server.close();

@@ -3,13 +3,13 @@ import type { Engine } from '../../src/engines/engine.js';
 import { sql, str } from '../../src/engines/sql.js';
 import { createApiKey } from '../../src/keys/api-keys.js';
 import { LiveService } from '../../src/live/service.js';
-import { createApp } from '../../src/server/app.js';
-import { listen, type RunningServer } from '../../src/server/serve.js';
 import { refreshAll, refreshSegment } from '../../src/segments/refresh.js';
 import { createSegment, createStaticSegment } from '../../src/segments/store.js';
 import { segmentSummaries } from '../../src/segments/summary.js';
-import { basic, call } from '../server/harness.js';
+import { createApp } from '../../src/server/app.js';
+import { listen, type RunningServer } from '../../src/server/serve.js';
 import { memoryEngine, WS } from '../helpers.js';
+import { basic, call } from '../server/harness.js';
 
 const DAY = 86_400_000;
 const T0 = new Date('2024-06-01T12:00:00Z');
@@ -53,7 +53,7 @@ afterEach(async () => {
 async function send(batch: unknown[]): Promise<void> {
   const reply = await call(server.url, 'POST', '/v1/batch', { auth: basic(key), body: { batch } });
   expect(reply.status).toBe(200);
-  await live.queue.idle();
+  await live.idle();
 }
 
 async function log(): Promise<string[]> {

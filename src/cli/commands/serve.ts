@@ -52,7 +52,12 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'TCP port', portNumber, 8787)
     .option('--host <host>', 'interface to listen on (0.0.0.0 for all)', '127.0.0.1')
     .option('--no-live', 'do not evaluate segments in real time, sweep them or deliver webhooks')
-    .option('--sweep-interval <seconds>', 'how often segments with time windows are re-evaluated', positiveInt('sweep interval'), 60)
+    .option(
+      '--sweep-interval <seconds>',
+      'how often segments with time windows are re-evaluated',
+      positiveInt('sweep interval'),
+      60,
+    )
     .action(
       action(async ({ options, out }, flags: { port: number; host: string; live: boolean; sweepInterval: number }) => {
         await assertNotServed(options.db);

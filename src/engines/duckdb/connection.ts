@@ -85,16 +85,28 @@ function appendCell(appender: DuckDBAppender, column: Column, value: CellValue):
   }
 }
 
-/** DuckDB, embedded: one file, one writing process. Reads use their own connection so they never wait on writes. */
+/**
+ * DuckDB, embedded: one file, one writing process. Reads use their own connection so they never wait on writes.
+ * Segment membership has a writer connection of its own (`segmentsLane`): DuckDB runs transactions of several
+ * connections concurrently (optimistic concurrency), and membership never writes the tables ingestion writes.
+ */
 export class DuckDBEngine implements Engine {
   readonly dialect = duckdbFullDialect;
   private readonly mutex = new Mutex();
+  readonly segmentsLane: DuckDBEngine | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
-  ) {}
+    lane: DuckDBConnection | null,
+  ) {
+    this.segmentsLane = lane ? new DuckDBEngine(instance, lane, reader, null) : undefined;
+    this.owner = lane !== null;
+  }
+
+  /** The engine that opened the instance closes it; its lane only closes with it. */
+  private readonly owner: boolean;
 
   static async open(options: DuckDBOptions): Promise<DuckDBEngine> {
     const config: Record<string, string> = {};
@@ -117,8 +129,9 @@ export class DuckDBEngine implements Engine {
     }
     const writer = await instance.connect();
     const reader = await instance.connect();
-    for (const connection of [writer, reader]) await connection.run(`SET TimeZone = 'UTC'`);
-    return new DuckDBEngine(instance, writer, reader);
+    const lane = await instance.connect();
+    for (const connection of [writer, reader, lane]) await connection.run(`SET TimeZone = 'UTC'`);
+    return new DuckDBEngine(instance, writer, reader, lane);
   }
 
   query(query: Sql): Promise<Row[]> {
@@ -157,6 +170,9 @@ export class DuckDBEngine implements Engine {
   }
 
   async close(): Promise<void> {
+    if (!this.owner) return;
+    const lane = this.segmentsLane;
+    if (lane) await lane.mutex.run(async () => lane.writer.closeSync());
     await this.mutex.run(async () => {
       this.reader.closeSync();
       this.writer.closeSync();

@@ -14,7 +14,7 @@ export interface CompileOptions {
    * Real-time re-evaluation: a query returning the `user_id`s to evaluate, and a table holding (at least) those
    * users' events to read instead of `events`. Every leaf is per user, so a subset gives each user's exact verdict.
    */
-  readonly scope?: { readonly users: Sql; readonly events: Sql };
+  readonly scope?: { readonly users: Sql; readonly events: Sql; readonly profiles: Sql };
 }
 
 /**
@@ -93,7 +93,7 @@ class Compiler {
     if (this.needsAccount) {
       joins.push(sql`LEFT JOIN accounts AS a ON a.workspace = p.workspace AND a.account_id = p.account_id`);
     }
-    return sql`SELECT p.user_id AS user_id FROM profiles AS p ${join(joins, ' ')}
+    return sql`SELECT p.user_id AS user_id FROM ${scope?.profiles ?? sql`profiles`} AS p ${join(joins, ' ')}
                WHERE p.workspace = ${w}${userFilter(sql`p.user_id`)} AND (${condition})`;
   }
 

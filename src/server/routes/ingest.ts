@@ -98,7 +98,11 @@ async function ingest(
   messages: readonly unknown[],
   pathOf?: (index: number) => string,
 ): Promise<IngestResult> {
-  const { changes, rejected } = prepareMessages(messages, { workspace, now: deps.now(), ...(pathOf ? { pathOf } : {}) });
+  const { changes, rejected } = prepareMessages(messages, {
+    workspace,
+    now: deps.now(),
+    ...(pathOf ? { pathOf } : {}),
+  });
   const counts = { received: messages.length, rejected: rejected.length };
   let accepted = { stored: 0, duplicates: 0 };
   if (changes.length > 0) accepted = await deps.queue.submit(workspace, changes, counts);

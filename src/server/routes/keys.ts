@@ -25,6 +25,7 @@ export function keyRoutes(deps: ServerDeps): Hono<AppEnv> {
     if (!(await revokeApiKey(deps.engine, c.get('caller').workspace, id, deps.now()))) {
       throw httpError(404, 'not_found', `this workspace has no API key with id ${JSON.stringify(id)}`);
     }
+    deps.keys.clear();
     return c.body(null, 204);
   });
   return app;
