@@ -3,6 +3,9 @@ import { mergeTouched, type Touched } from './dependencies.js';
 import { ChangeFeed } from './feed.js';
 import { recordDailySizes } from './history/sizes.js';
 import { type Flushed, IngestQueue } from './ingest-queue.js';
+import { dependencyOrder, referencedSegments } from '../segments/dependencies.js';
+import { refreshSegment } from '../segments/refresh.js';
+import { listSegments } from '../segments/store.js';
 import { evaluateTouched } from './realtime.js';
 import { type SweepResult, sweep } from './sweeper.js';
 import { type DispatcherOptions, WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -48,6 +51,7 @@ export class LiveService {
   /** What writes touched since the running evaluation started, by workspace. */
   private readonly pending = new Map<string, Touched>();
   private evaluating: Promise<void> | null = null;
+  private readonly background = new Set<Promise<void>>();
   private sweeping: Promise<SweepResult[]> | null = null;
 
   constructor(
@@ -75,10 +79,13 @@ export class LiveService {
           });
   }
 
+  /** Resolves when the catch-up sweep of `start()` is done: membership then reflects all stored data. */
+  ready: Promise<void> = Promise.resolve();
+
   /** Starts the sweep timer after a first full sweep that catches up with data written while no server ran. */
   start(): void {
     this.dispatcher?.start();
-    void this.sweepNow({ full: 'all' });
+    this.ready = this.sweepNow({ full: 'all' }).then(() => undefined);
     if (this.sweepIntervalMs > 0) {
       this.timer = setInterval(() => void this.sweepNow(), this.sweepIntervalMs);
       this.timer.unref();
@@ -119,10 +126,42 @@ export class LiveService {
     }
   }
 
+  /**
+   * A segment was created or changed (its rule, or its uploaded list): it and every segment that refers to it are
+   * refreshed in the background, so they are live from now on. Returns the refresh, for tests.
+   */
+  segmentChanged(workspace: string, segmentId: string): Promise<void> {
+    const work = this.refreshWithDependents(workspace, segmentId).catch((error) =>
+      this.fail('refresh of a changed segment', error),
+    );
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
+    return work;
+  }
+
+  private async refreshWithDependents(workspace: string, segmentId: string): Promise<void> {
+    const saved = await listSegments(this.engine, workspace);
+    const changed = saved.find((segment) => segment.id === segmentId);
+    if (!changed) return;
+    const ordered = dependencyOrder(saved);
+    const names = new Set([changed.name]);
+    for (const segment of ordered) {
+      if (segment.rule && referencedSegments(segment.rule).some((name) => names.has(name))) names.add(segment.name);
+    }
+    let moved = false;
+    for (const segment of ordered) {
+      if (!names.has(segment.name)) continue;
+      const result = await refreshSegment(this.engine, workspace, segment.id, { asOf: this.now() });
+      moved ||= result.entered + result.exited > 0;
+    }
+    if (moved) this.feed.publish(workspace);
+  }
+
   /** Resolves once everything accepted so far is written and evaluated. */
   async idle(): Promise<void> {
     await this.queue.idle();
     while (this.evaluating) await this.evaluating;
+    await Promise.all([...this.background]);
   }
 
   /**

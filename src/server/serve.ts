@@ -9,6 +9,8 @@ import { removeServerFile, writeServerFile } from './local-server.js';
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
+  /** The live services, when the server keeps segments live. */
+  readonly live?: LiveService;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function startServer(o: {
   // Stop taking requests first, then let the live services finish what was accepted.
   const running: RunningServer = {
     ...served,
+    ...(live ? { live } : {}),
     close: async () => {
       await served.close();
       await live?.stop();

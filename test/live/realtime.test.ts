@@ -181,6 +181,33 @@ describe('real-time evaluation while serving', () => {
     }
   });
 
+  it('a segment created or changed through a live server is refreshed at once, with the segments using it', async () => {
+    await send([order('ivy', new Date(T0.getTime() - DAY), 'o9'), order('jon', new Date(T0.getTime() - DAY), 'o10')]);
+    const admin = (await createApiKey(engine, { workspace: WS, scope: 'admin', name: 'a' })).key;
+    const auth = `Bearer ${admin}`;
+    const vip = await call(server.url, 'POST', '/api/segments', {
+      auth,
+      body: { name: 'VIP', static: true, userIds: ['ivy'] },
+    });
+    expect(vip.status).toBe(201);
+    const created = await call(server.url, 'POST', '/api/segments', {
+      auth,
+      body: { name: 'VIP buyers', text: 'in segment "VIP" and did "Order Completed"' },
+    });
+    expect(created.status).toBe(201);
+    await live.idle();
+    expect(await members('VIP buyers')).toEqual(['ivy']);
+    // A new list for the static segment moves the segment built on it.
+    const replaced = await call(server.url, 'PUT', '/api/segments/VIP/static-members', {
+      auth,
+      body: { userIds: ['jon'] },
+    });
+    expect(replaced.status).toBe(200);
+    await live.idle();
+    expect(await members('VIP')).toEqual(['jon']);
+    expect(await members('VIP buyers')).toEqual(['jon']);
+  });
+
   it('reports realtime per segment, with the reason when it is not', async () => {
     await createStaticSegment(engine, WS, { name: 'VIP list', userIds: ['ann'] });
     const summaries = await segmentSummaries(engine, WS);

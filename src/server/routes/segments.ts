@@ -88,10 +88,14 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
         userIds: input.userIds,
         ...(input.description ? { description: input.description } : {}),
       });
+      void deps.live?.segmentChanged(ws(c), created.id);
       return c.json(withText(created), 201);
     }
     const input = validate(definitionBody, body);
-    return c.json(withText(await createSegment(deps.engine, ws(c), definitionFromInput(input))), 201);
+    const created = await createSegment(deps.engine, ws(c), definitionFromInput(input));
+    // A live server makes a new or changed segment live at once: refreshed now, evaluated as data arrives.
+    void deps.live?.segmentChanged(ws(c), created.id);
+    return c.json(withText(created), 201);
   });
 
   app.post('/preview', async (c) => {
@@ -120,7 +124,9 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
 
   app.put('/:id', async (c) => {
     const input = validate(definitionBody, await readJson(c, ADMIN_LIMIT));
-    return c.json(withText(await updateSegment(deps.engine, ws(c), c.req.param('id'), definitionFromInput(input))));
+    const updated = await updateSegment(deps.engine, ws(c), c.req.param('id'), definitionFromInput(input));
+    void deps.live?.segmentChanged(ws(c), updated.id);
+    return c.json(withText(updated));
   });
 
   app.delete('/:id', async (c) => c.json(withText(await deleteSegment(deps.engine, ws(c), c.req.param('id')))));
@@ -223,6 +229,7 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
     const segment = await getSegment(deps.engine, ws(c), c.req.param('id'));
     if (segment.kind !== 'static') throw httpError(409, 'not_static', `"${segment.name}" is a dynamic segment`);
     await deps.engine.transaction((tx) => replaceStaticMembers(tx, ws(c), segment.id, input.userIds));
+    void deps.live?.segmentChanged(ws(c), segment.id);
     return c.json({ segment: segment.id, userIds: new Set(input.userIds).size });
   });
 
