@@ -1,11 +1,11 @@
 import type { Engine } from '../engines/engine.js';
+import { dependencyOrder, referencedSegments } from '../segments/dependencies.js';
+import { refreshSegment } from '../segments/refresh.js';
+import { listSegments } from '../segments/store.js';
 import { mergeTouched, type Touched } from './dependencies.js';
 import { ChangeFeed } from './feed.js';
 import { recordDailySizes } from './history/sizes.js';
 import { type Flushed, IngestQueue } from './ingest-queue.js';
-import { dependencyOrder, referencedSegments } from '../segments/dependencies.js';
-import { refreshSegment } from '../segments/refresh.js';
-import { listSegments } from '../segments/store.js';
 import { evaluateTouched } from './realtime.js';
 import { type SweepResult, sweep } from './sweeper.js';
 import { type DispatcherOptions, WebhookDispatcher } from './webhooks/dispatcher.js';
