@@ -50,6 +50,22 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.get('/api/health', (c) => c.json({ status: 'ok', version: deps.version }));
   app.route('/api', docsRoutes(deps.version));
   app.route('/api/stats', statsRoutes(deps));
+  app.get('/api/live', (c) =>
+    c.json(
+      deps.live
+        ? { enabled: true, sweepIntervalMs: deps.live.sweepIntervalMs, ...deps.live.stats }
+        : {
+            enabled: false,
+            sweepIntervalMs: null,
+            writes: 0,
+            evaluations: 0,
+            changes: 0,
+            sweeps: 0,
+            lastSweepAt: null,
+            lastError: null,
+          },
+    ),
+  );
   app.route('/api/profiles', profileRoutes(deps));
   app.route('/api/keys', keyRoutes(deps));
   app.route('/api/segments', segmentRoutes(deps));

@@ -127,8 +127,32 @@ const op = (summary: string, rest: Operation): Operation => ({ tags: ['segments'
 export function segmentPaths(): Record<string, Record<string, Operation>> {
   return {
     '/api/segments': {
-      get: op('Segments with their size at the last refresh', {
-        responses: { 200: ok('the segments', { type: 'array' }), ...errors },
+      get: op('Segments with their current size and whether they are kept live', {
+        responses: {
+          200: ok('the segments', {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                name: { type: 'string' },
+                kind: { enum: ['dynamic', 'static'] },
+                text: { type: ['string', 'null'], description: 'the rule in the text form' },
+                size: { type: ['integer', 'null'], description: 'current members; null before the first refresh' },
+                refreshedAt: { type: ['string', 'null'], format: 'date-time' },
+                asOf: {
+                  type: ['string', 'null'],
+                  format: 'date-time',
+                  description: 'evaluation time of the last refresh',
+                },
+                realtime: { type: 'boolean', description: 'membership follows incoming data while a server runs' },
+                realtimeReason: { type: ['string', 'null'], description: 'why not, when realtime is false' },
+                timeWindows: { type: 'boolean', description: 'relative windows: also swept on a schedule' },
+              },
+            },
+          }),
+          ...errors,
+        },
       }),
       post: op('Save a segment: a rule (JSON or text form), or a static list of user ids', {
         requestBody: {

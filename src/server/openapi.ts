@@ -101,6 +101,32 @@ function paths(): Record<string, Record<string, Operation>> {
       responses: { 200: json(ref('Stats'), 'the counts'), ...adminErrors },
     },
   };
+  out['/api/live'] = {
+    get: {
+      tags: ['workspace'],
+      summary: 'Whether segments are kept live, and what the live services have done since the server started',
+      security: ADMIN,
+      responses: {
+        200: json(
+          {
+            type: 'object',
+            properties: {
+              enabled: { type: 'boolean' },
+              sweepIntervalMs: { type: ['integer', 'null'] },
+              writes: { type: 'integer', description: 'group-commit writes' },
+              evaluations: { type: 'integer', description: 'real-time evaluations that chose at least one segment' },
+              changes: { type: 'integer', description: 'enter/exit changes they appended' },
+              sweeps: { type: 'integer' },
+              lastSweepAt: { type: ['string', 'null'], format: 'date-time' },
+              lastError: { type: ['string', 'null'] },
+            },
+          },
+          'the live status',
+        ),
+        ...adminErrors,
+      },
+    },
+  };
   out['/api/profiles/{userId}'] = {
     get: {
       tags: ['workspace'],

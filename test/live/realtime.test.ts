@@ -99,6 +99,9 @@ describe('real-time evaluation while serving', () => {
     expect((await log()).slice(5)).toEqual(['ann exited Pro']);
     // The change time is the write's evaluation time.
     const [row] = await engine.query(sql`SELECT max(c.at) AS latest FROM segment_changes AS c`);
+    const admin = (await createApiKey(engine, { workspace: WS, scope: 'admin', name: 'status' })).key;
+    const status = await call(server.url, 'GET', '/api/live', { auth: `Bearer ${admin}` });
+    expect(status.body).toMatchObject({ enabled: true, writes: 3, changes: 6, lastError: null });
     expect(row?.['latest']).toEqual(T0);
   });
 
