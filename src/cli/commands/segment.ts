@@ -184,7 +184,7 @@ export function registerSegment(program: Command): void {
         if (ctx.options.json) ctx.out.json(describe(created));
         else
           ctx.out.line(
-            `created ${created.kind} segment "${created.name}" (${created.id}); next: strata segment refresh "${created.name}"`,
+            `created ${created.kind} segment "${created.name}" (${created.id}); a running server keeps it live, otherwise: strata segment refresh "${created.name}"`,
           );
         return undefined;
       }),
@@ -231,8 +231,12 @@ export function registerSegment(program: Command): void {
         else
           ctx.out.line(
             table(
-              list.map((s) => ({ ...s, refreshed: s.refreshedAt ? new Date(s.refreshedAt).toISOString() : 'never' })),
-              ['name', 'kind', 'size', 'refreshed', 'id'],
+              list.map((s) => ({
+                ...s,
+                refreshed: s.refreshedAt ? new Date(s.refreshedAt).toISOString() : 'never',
+                live: s.realtime ? (s.timeWindows ? 'yes, swept' : 'yes') : 'no',
+              })),
+              ['name', 'kind', 'size', 'live', 'refreshed', 'id'],
             ),
           );
         return undefined;
