@@ -209,9 +209,11 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
           FROM (SELECT unnest(${strList(ids)}) AS anonymous_id, unnest(${strList(users)}) AS user_id) AS links
           WHERE events.workspace = ${w} AND events.user_id IS NULL AND events.anonymous_id = links.anonymous_id`,
     );
+    // Only the linked users: another user who shared the device keeps the profile this write did not read.
     const spans = await tx.query(
       sql`SELECT user_id, min(ts) AS first_seen, max(ts) AS last_seen FROM events
-          WHERE workspace = ${w} AND anonymous_id IN (SELECT unnest(${strList(ids)})) AND user_id IS NOT NULL
+          WHERE workspace = ${w} AND anonymous_id IN (SELECT unnest(${strList(ids)}))
+            AND user_id IN (SELECT unnest(${strList([...new Set(users)])}))
           GROUP BY user_id`,
     );
     for (const span of spans) {
@@ -225,9 +227,11 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
     }
   }
 
+  const removedUsers = new Set<string>();
   for (const alias of aliasUsers) {
     const previous = people.get(alias.previousId);
     if (!previous || !existingProfiles.has(alias.previousId)) continue;
+    removedUsers.add(alias.previousId);
     const target = person(alias.userId);
     target.state = mergeStates(target.state, previous.state);
     target.firstSeen = minDate(target.firstSeen, previous.firstSeen);
@@ -319,8 +323,15 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
     if (userId) traitUsers.add(userId);
     if (change.kind === 'traits') for (const key of Object.keys(change.traits)) traitKeys.add(key);
   }
-  const anyChange = new Set<string>([...newUsers, ...newLinks.values(), ...aliasUsers.map((a) => a.userId)]);
+  // A user merged away by an alias has no profile any more: evaluating them makes them leave every segment.
+  const anyChange = new Set<string>([
+    ...newUsers,
+    ...newLinks.values(),
+    ...aliasUsers.map((a) => a.userId),
+    ...removedUsers,
+  ]);
   for (const userId of people.keys()) if (!existingProfiles.has(userId)) anyChange.add(userId);
+  const latest = fresh.reduce((max, event) => Math.max(max, event.ts.getTime()), Number.NEGATIVE_INFINITY);
   return {
     stored: eventRows.length,
     duplicates: fresh.length - eventRows.length + repeated,
@@ -331,6 +342,7 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
       traitKeys,
       accounts: new Set(accountUpdates.keys()),
       anyChange,
+      latestEvent: Number.isFinite(latest) ? new Date(latest) : null,
     },
   };
 }

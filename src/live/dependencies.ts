@@ -72,6 +72,11 @@ export interface Touched {
    * change for them, even one that reads nothing they did (a rule of negations holds for a new user).
    */
   readonly anyChange: ReadonlySet<string>;
+  /**
+   * The latest time of the events written. Rules count events up to their evaluation time, so an event stamped
+   * ahead of the clock (clients may be up to 24 h ahead) is evaluated again once its time has come.
+   */
+  readonly latestEvent: Date | null;
 }
 
 /** Does a write that touched `touched` possibly change membership of a segment with `deps`? */
@@ -94,5 +99,9 @@ export function mergeTouched(a: Touched, b: Touched): Touched {
     traitKeys: union(a.traitKeys, b.traitKeys),
     accounts: union(a.accounts, b.accounts),
     anyChange: union(a.anyChange, b.anyChange),
+    latestEvent:
+      a.latestEvent && b.latestEvent
+        ? new Date(Math.max(a.latestEvent.getTime(), b.latestEvent.getTime()))
+        : (a.latestEvent ?? b.latestEvent),
   };
 }

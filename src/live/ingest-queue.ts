@@ -67,9 +67,18 @@ export class IngestQueue {
   ): Promise<Accepted> {
     return new Promise<Accepted>((resolve, reject) => {
       this.pending.push({ workspace, changes, ...counts, resolve, reject });
-      this.running ??= this.drain().finally(() => {
-        this.running = null;
-      });
+      this.kick();
+    });
+  }
+
+  /** Starts the drain loop unless it runs; a request that lands as the loop finishes starts it again. */
+  private kick(): void {
+    if (this.running || this.pending.length === 0) return;
+    const run = this.drain();
+    this.running = run;
+    void run.finally(() => {
+      if (this.running === run) this.running = null;
+      this.kick();
     });
   }
 

@@ -8,6 +8,8 @@ import { affects, dependenciesOf, type Touched } from './dependencies.js';
 export interface RealtimeResult {
   /** Segments re-evaluated for the touched users. */
   readonly segments: number;
+  /** Segments that could not be compiled (e.g. a segment they refer to changed); the others were evaluated. */
+  readonly skipped: readonly { readonly segment: string; readonly message: string }[];
   readonly users: number;
   /** Changes appended to the log. */
   readonly changes: number;
@@ -36,7 +38,8 @@ export async function evaluateTouched(
   touched: Touched,
   asOf: Date,
 ): Promise<RealtimeResult> {
-  if (touched.users.size === 0 && touched.accounts.size === 0) return { segments: 0, users: 0, changes: 0 };
+  const none = { segments: 0, users: 0, changes: 0, skipped: [] };
+  if (touched.users.size === 0 && touched.accounts.size === 0) return none;
   const saved = await listSegments(engine, workspace);
   const scope = {
     users: sql`SELECT user_id FROM ${LIVE_USERS}`,
@@ -46,19 +49,35 @@ export async function evaluateTouched(
   const chosen: { segment: SavedSegment; members: Sql }[] = [];
   const names = new Set<string>();
   let anyEvent = false;
+  const skipped: { segment: string; message: string }[] = [];
+  // Static segments too: their members are the listed users who have a profile, which a write can create or remove.
   for (const segment of saved) {
-    if (segment.kind === 'static' || !segment.rule) continue;
-    const ir = segmentIr(segment, saved, asOf);
-    const deps = dependenciesOf(ir);
-    if (!affects(deps, touched)) continue;
-    for (const name of deps.events) names.add(name);
-    anyEvent ||= deps.anyEvent;
-    chosen.push({ segment, members: compileMembers(ir, engine.dialect, { workspace, scope }) });
+    try {
+      const ir = segmentIr(segment, saved, asOf);
+      const deps = dependenciesOf(ir);
+      if (!affects(deps, touched)) continue;
+      for (const name of deps.events) names.add(name);
+      anyEvent ||= deps.anyEvent;
+      chosen.push({ segment, members: compileMembers(ir, engine.dialect, { workspace, scope }) });
+    } catch (error) {
+      skipped.push({ segment: segment.name, message: error instanceof Error ? error.message : String(error) });
+    }
   }
-  if (chosen.length === 0) return { segments: 0, users: 0, changes: 0 };
+  if (chosen.length === 0) return { ...none, skipped };
   const w = str(workspace);
   const at = ts(asOf);
   return (engine.segmentsLane ?? engine).transaction(async (tx) => {
+    // Deletions run on this writer too: a segment deleted since the list was read is dropped here, not revived.
+    const existing = new Set(
+      (
+        await tx.query(
+          sql`SELECT id FROM segments WHERE workspace = ${w}
+              AND id IN (SELECT unnest(${strList(chosen.map(({ segment }) => segment.id))}))`,
+        )
+      ).map((row) => String(row['id'])),
+    );
+    const live = chosen.filter(({ segment }) => existing.has(segment.id));
+    if (live.length === 0) return { ...none, skipped };
     const accountUsers =
       touched.accounts.size > 0
         ? sql` UNION SELECT user_id FROM profiles WHERE workspace = ${w}
@@ -79,11 +98,9 @@ export async function evaluateTouched(
           SELECT workspace, message_id, name, user_id, ts, properties FROM events
           WHERE workspace = ${w} AND user_id IN (SELECT user_id FROM ${LIVE_USERS})${byName}`,
     );
-    const ids = chosen.map(({ segment }) => segment.id);
+    const ids = live.map(({ segment }) => segment.id);
     const fresh = join(
-      chosen.map(
-        ({ segment, members }) => sql`SELECT ${str(segment.id)} AS segment_id, user_id FROM (${members}) AS m`,
-      ),
+      live.map(({ segment, members }) => sql`SELECT ${str(segment.id)} AS segment_id, user_id FROM (${members}) AS m`),
       ' UNION ALL ',
     );
     // The stored rows' `rowid`s travel with the diff: deleting by rowid touches only those rows, where a join would
@@ -126,6 +143,6 @@ export async function evaluateTouched(
       );
     }
     const [size] = await tx.query(sql`SELECT count(*) AS n FROM ${LIVE_USERS}`);
-    return { segments: chosen.length, users: Number(size?.['n'] ?? 0), changes };
+    return { segments: live.length, users: Number(size?.['n'] ?? 0), changes, skipped };
   });
 }

@@ -52,7 +52,10 @@ export class LiveService {
   private readonly pending = new Map<string, Touched>();
   private evaluating: Promise<void> | null = null;
   private readonly background = new Set<Promise<void>>();
-  private sweeping: Promise<SweepResult[]> | null = null;
+  private sweepChain: Promise<void> = Promise.resolve();
+  private sweepRunning = false;
+  private stopped = false;
+  private deferred: { at: number; workspace: string; touched: Touched }[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -87,28 +90,41 @@ export class LiveService {
     this.dispatcher?.start();
     this.ready = this.sweepNow({ full: 'all' }).then(() => undefined);
     if (this.sweepIntervalMs > 0) {
-      this.timer = setInterval(() => void this.sweepNow(), this.sweepIntervalMs);
+      // A tick during a long sweep is skipped, not queued behind it.
+      this.timer = setInterval(() => {
+        if (!this.sweepRunning) void this.sweepNow();
+      }, this.sweepIntervalMs);
       this.timer.unref();
     }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.idle();
-    if (this.sweeping) await this.sweeping.catch(() => undefined);
+    await this.sweepChain;
     await this.dispatcher?.stop();
   }
 
-  /** Sweeps now (one sweep at a time: a call during a sweep waits for it, then runs its own). */
-  async sweepNow(options: { full?: 'all' } = {}): Promise<SweepResult[]> {
-    while (this.sweeping) await this.sweeping.catch(() => undefined);
+  /** Sweeps now; sweeps run one after another, each call gets its own. */
+  sweepNow(options: { full?: 'all' } = {}): Promise<SweepResult[]> {
+    const run = this.sweepChain.then(() => this.sweepOnce(options));
+    this.sweepChain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async sweepOnce(options: { full?: 'all' }): Promise<SweepResult[]> {
+    if (this.stopped) return [];
+    this.sweepRunning = true;
     const full = options.full ?? new Set(this.dirty);
     this.dirty.clear();
-    const running = sweep(this.engine, this.now(), { full });
-    this.sweeping = running;
     try {
-      const results = await running;
+      this.releaseDeferred();
+      const results = await sweep(this.engine, this.now(), { full });
       this.stats.sweeps++;
       this.stats.lastSweepAt = this.now();
       for (const result of results) {
@@ -122,8 +138,17 @@ export class LiveService {
       this.fail('sweep', error);
       return [];
     } finally {
-      this.sweeping = null;
+      this.sweepRunning = false;
     }
+  }
+
+  /** Writes with events stamped ahead of the clock are evaluated again by the first sweep after their time. */
+  private releaseDeferred(): void {
+    const now = this.now().getTime();
+    const due = this.deferred.filter((item) => item.at <= now);
+    if (due.length === 0) return;
+    this.deferred = this.deferred.filter((item) => item.at > now);
+    for (const item of due) this.enqueue(item.workspace, item.touched);
   }
 
   /**
@@ -171,19 +196,38 @@ export class LiveService {
    */
   private async afterWrite(flushed: Flushed): Promise<void> {
     this.stats.writes++;
-    const pending = this.pending.get(flushed.workspace);
-    this.pending.set(flushed.workspace, pending ? mergeTouched(pending, flushed.touched) : flushed.touched);
-    this.evaluating ??= this.evaluate().finally(() => {
-      this.evaluating = null;
+    const latest = flushed.touched.latestEvent;
+    if (latest && latest > flushed.at) {
+      this.deferred.push({ at: latest.getTime(), workspace: flushed.workspace, touched: flushed.touched });
+    }
+    this.enqueue(flushed.workspace, flushed.touched);
+  }
+
+  private enqueue(workspace: string, touched: Touched): void {
+    const pending = this.pending.get(workspace);
+    this.pending.set(workspace, pending ? mergeTouched(pending, touched) : touched);
+    this.kick();
+  }
+
+  /** Starts the evaluation loop unless it runs; a write that lands as it finishes starts it again. */
+  private kick(): void {
+    if (this.evaluating || this.pending.size === 0) return;
+    const run = this.drainPending();
+    this.evaluating = run;
+    void run.finally(() => {
+      if (this.evaluating === run) this.evaluating = null;
+      this.kick();
     });
   }
 
-  private async evaluate(): Promise<void> {
+  private async drainPending(): Promise<void> {
     while (this.pending.size > 0) {
       const [workspace, touched] = this.pending.entries().next().value as [string, Touched];
       this.pending.delete(workspace);
       try {
         const result = await evaluateTouched(this.engine, workspace, touched, this.now());
+        for (const skip of result.skipped)
+          this.fail(`real-time evaluation of "${skip.segment}"`, new Error(skip.message));
         if (result.segments > 0) this.stats.evaluations++;
         this.stats.changes += result.changes;
         if (result.changes > 0) this.feed.publish(workspace);

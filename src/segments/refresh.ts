@@ -78,6 +78,11 @@ async function refreshOne(
   const at = ts(asOf);
   // Membership has its own writer when the engine offers one, so refreshes run beside ingestion.
   return (engine.segmentsLane ?? engine).transaction(async (tx) => {
+    // Deletion runs on this writer too: a segment deleted since it was read is not refreshed back to life.
+    const [present] = await tx.query(sql`SELECT count(*) AS n FROM segments WHERE workspace = ${w} AND id = ${id}`);
+    if (Number(present?.['n'] ?? 0) === 0) {
+      throw new UserError('not_found', `segment "${segment.name}" was deleted`, 'segment', 404);
+    }
     const members = compileMembers(ir, tx.dialect, { workspace });
     const [last] = await tx.query(sql`SELECT coalesce(max(seq), 0) AS seq FROM segment_changes WHERE workspace = ${w}`);
     const base = Number(last?.['seq'] ?? 0);

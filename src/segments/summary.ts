@@ -16,20 +16,23 @@ export interface SegmentSummary extends SavedSegment {
   readonly timeWindows: boolean;
 }
 
+/** Where the summary is read: a server that keeps segments live, one that does not, or the file with no server. */
+export type LiveMode = 'live' | 'server-not-live' | 'no-server';
+
+const notLive: Record<Exclude<LiveMode, 'live'>, string> = {
+  'server-not-live': 'this server runs without real-time evaluation (strata serve --no-live): run segment refresh',
+  'no-server': 'no Strata server is running: membership changes on strata segment refresh',
+};
+
 /** Whether a saved segment is kept live, and why not. */
 export function realtimeOf(
   segment: SavedSegment,
   saved: readonly SavedSegment[],
+  mode: LiveMode,
 ): Pick<SegmentSummary, 'realtime' | 'realtimeReason' | 'timeWindows'> {
-  if (segment.kind === 'static' || !segment.rule) {
-    return {
-      realtime: false,
-      realtimeReason: 'a static list: it changes only when a new list is uploaded',
-      timeWindows: false,
-    };
-  }
   try {
     const ir = segmentIr(segment, saved, new Date());
+    if (mode !== 'live') return { realtime: false, realtimeReason: notLive[mode], timeWindows: ir.timeDependent };
     return { realtime: true, realtimeReason: null, timeWindows: ir.timeDependent };
   } catch (error) {
     return {
@@ -41,7 +44,7 @@ export function realtimeOf(
 }
 
 /** Every segment with its size and time of last refresh: the segment list of the CLI, API and dashboard. */
-export async function segmentSummaries(engine: Engine, workspace: string): Promise<SegmentSummary[]> {
+export async function segmentSummaries(engine: Engine, workspace: string, mode: LiveMode): Promise<SegmentSummary[]> {
   const saved = await listSegments(engine, workspace);
   const w = str(workspace);
   const rows = await engine.query(
@@ -64,7 +67,7 @@ export async function segmentSummaries(engine: Engine, workspace: string): Promi
       size: row ? (size.get(segment.id) ?? 0) : null,
       refreshedAt: (row?.['refreshed_at'] as Date | undefined) ?? null,
       asOf: (row?.['as_of'] as Date | undefined) ?? null,
-      ...realtimeOf(segment, saved),
+      ...realtimeOf(segment, saved, mode),
     };
   });
 }

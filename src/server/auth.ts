@@ -38,10 +38,11 @@ export async function authenticate(deps: ServerDeps, key: string): Promise<Calle
   }
   const cached = deps.keys.get(key);
   if (cached) return cached;
+  const generation = deps.keys.current();
   const info = await verifyApiKey(deps.engine, key);
   if (!info) return null;
   const caller: Caller = { workspace: info.workspace, scope: info.scope, keyId: info.id };
-  deps.keys.set(key, caller);
+  deps.keys.set(key, caller, generation);
   return caller;
 }
 

@@ -8,6 +8,8 @@ import type { Caller } from './context.js';
  */
 export class KeyCache {
   private readonly entries = new Map<string, { caller: Caller; until: number }>();
+  /** Bumped by `clear()`: a verification that started before a revocation must not be cached after it. */
+  private generation = 0;
 
   constructor(
     private readonly ttlMs = 60_000,
@@ -25,12 +27,19 @@ export class KeyCache {
     return entry.caller;
   }
 
-  set(key: string, caller: Caller): void {
+  /** The generation to pass to `set` once the key is verified. */
+  current(): number {
+    return this.generation;
+  }
+
+  set(key: string, caller: Caller, generation: number): void {
+    if (generation !== this.generation) return;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(digest(key), { caller, until: Date.now() + this.ttlMs });
   }
 
   clear(): void {
+    this.generation++;
     this.entries.clear();
   }
 }

@@ -107,11 +107,15 @@ describe('real-time evaluation while serving', () => {
 
   it('re-evaluates only the segments whose rule reads what changed', async () => {
     await send([{ type: 'identify', userId: 'bob', traits: { plan: 'free' }, timestamp: T0.toISOString() }]);
-    const before = live.stats.changes;
+    const before = { ...live.stats };
     // Bob exists; a page view touches no rule (no first/last-seen rule here), so nothing is evaluated for it.
     await send([{ type: 'page', userId: 'bob', name: 'Home', messageId: 'p1', timestamp: T0.toISOString() }]);
-    expect(live.stats.changes).toBe(before);
+    expect(live.stats.writes).toBe(before.writes + 1);
+    expect(live.stats.evaluations).toBe(before.evaluations);
     expect(await members('Never bought')).toEqual(['bob']);
+    // An order is read by three rules: one evaluation.
+    await send([order('bob', T0, 'o-bob')]);
+    expect(live.stats.evaluations).toBe(before.evaluations + 1);
   });
 
   it('a group call moves every user of the account', async () => {
@@ -213,12 +217,76 @@ describe('real-time evaluation while serving', () => {
 
   it('reports realtime per segment, with the reason when it is not', async () => {
     await createStaticSegment(engine, WS, { name: 'VIP list', userIds: ['ann'] });
-    const summaries = await segmentSummaries(engine, WS);
-    const byName = new Map(summaries.map((s) => [s.name, s]));
+    const byName = new Map((await segmentSummaries(engine, WS, 'live')).map((s) => [s.name, s]));
     expect(byName.get('Buyers')).toMatchObject({ realtime: true, realtimeReason: null, timeWindows: false });
     expect(byName.get('Recent buyers')).toMatchObject({ realtime: true, timeWindows: true });
-    expect(byName.get('VIP list')?.realtime).toBe(false);
-    expect(byName.get('VIP list')?.realtimeReason).toMatch(/static list/);
+    expect(byName.get('VIP list')).toMatchObject({ realtime: true, timeWindows: false });
+    const offline = await segmentSummaries(engine, WS, 'no-server');
+    expect(offline.every((s) => !s.realtime && /no Strata server is running/.test(s.realtimeReason ?? ''))).toBe(true);
+    // The API says what this server does.
+    const admin = (await createApiKey(engine, { workspace: WS, scope: 'admin', name: 'list' })).key;
+    const list = await call(server.url, 'GET', '/api/segments', { auth: `Bearer ${admin}` });
+    expect((list.body as { name: string; realtime: boolean }[]).find((s) => s.name === 'Buyers')?.realtime).toBe(true);
+  });
+
+  it('a listed user of a static segment enters when they first appear, and an alias moves memberships', async () => {
+    await createStaticSegment(engine, WS, { name: 'Invited', userIds: ['kim', 'old-id'] });
+    await refreshSegment(engine, WS, 'Invited', { asOf: clock });
+    expect(await members('Invited')).toEqual([]);
+    await send([{ type: 'identify', userId: 'kim', traits: { plan: 'pro' }, timestamp: T0.toISOString() }]);
+    expect(await members('Invited')).toEqual(['kim']);
+    await send([{ type: 'identify', userId: 'old-id', traits: { plan: 'pro' }, timestamp: T0.toISOString() }]);
+    expect(await members('Pro')).toEqual(['kim', 'old-id']);
+    // old-id becomes new-id: the old profile is merged away and leaves every segment; the new one enters.
+    await send([{ type: 'alias', previousId: 'old-id', userId: 'new-id', timestamp: T0.toISOString() }]);
+    expect(await members('Pro')).toEqual(['kim', 'new-id']);
+    expect(await members('Invited')).toEqual(['kim']);
+  });
+
+  it('a device shared by two users does not wipe the profile of the one already known', async () => {
+    await send([{ type: 'identify', userId: 'wes', traits: { plan: 'pro' }, timestamp: T0.toISOString() }]);
+    await send([
+      {
+        type: 'track',
+        userId: 'val',
+        anonymousId: 'dev1',
+        event: 'Login',
+        messageId: 'l1',
+        timestamp: T0.toISOString(),
+      },
+      {
+        type: 'track',
+        userId: 'wes',
+        anonymousId: 'dev1',
+        event: 'Login',
+        messageId: 'l2',
+        timestamp: T0.toISOString(),
+      },
+    ]);
+    const [wes] = await engine.query(sql`SELECT traits FROM profiles WHERE user_id = 'wes'`);
+    expect(wes?.['traits']).toEqual({ plan: 'pro' });
+    expect(await members('Pro')).toEqual(['wes']);
+  });
+
+  it('an event stamped ahead of the clock counts from the first sweep after its time', async () => {
+    await send([order('zed', new Date(T0.getTime() + 3_600_000), 'o-future')]);
+    expect(await members('Buyers')).toEqual([]);
+    clock = new Date(T0.getTime() + 1_800_000);
+    await live.sweepNow();
+    await live.idle();
+    expect(await members('Buyers')).toEqual([]);
+    clock = new Date(T0.getTime() + 3_600_001);
+    await live.sweepNow();
+    await live.idle();
+    expect(await members('Buyers')).toEqual(['zed']);
+  });
+
+  it('sweeps asked for while one runs run one after another and all finish', async () => {
+    await send([order('amy', new Date(T0.getTime() - DAY), 'o-amy')]);
+    clock = new Date(T0.getTime() + 8 * DAY);
+    const results = await Promise.all([live.sweepNow({ full: 'all' }), live.sweepNow(), live.sweepNow()]);
+    expect(results.map((r) => r.length)).toEqual([1, 1, 1]);
+    expect(await members('Recent buyers')).toEqual([]);
   });
 
   it('duplicates within and across requests are counted per request and stored once', async () => {

@@ -224,7 +224,7 @@ export function registerSegment(program: Command): void {
         const list = await run(
           ctx,
           'segment list',
-          (e) => segmentSummaries(e, ctx.options.workspace),
+          (e) => segmentSummaries(e, ctx.options.workspace, 'no-server'),
           (c) => c.get<SegmentSummary[]>('/api/segments'),
         );
         if (ctx.options.json) ctx.out.json(list.map(describe));

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { Engine } from '../../engines/engine.js';
 import { openEngine } from '../../engines/open.js';
 import { UserError } from '../../errors.js';
@@ -45,6 +45,13 @@ export async function assertNotServed(db: string): Promise<void> {
   }
 }
 
+/** Timers cannot wait longer than 2^31 − 1 ms; a day is the longest useful interval anyway. */
+function sweepSeconds(value: string): number {
+  const seconds = positiveInt('sweep interval')(value);
+  if (seconds > 86_400) throw new InvalidArgumentError(`sweep interval is at most 86400 seconds (a day), got ${value}`);
+  return seconds;
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -54,8 +61,8 @@ export function registerServe(program: Command): void {
     .option('--no-live', 'do not evaluate segments in real time, sweep them or deliver webhooks')
     .option(
       '--sweep-interval <seconds>',
-      'how often segments with time windows are re-evaluated',
-      positiveInt('sweep interval'),
+      'how often segments with time windows are re-evaluated (1–86400)',
+      sweepSeconds,
       60,
     )
     .action(

@@ -77,7 +77,9 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const ws = (c: { get(key: 'caller'): { workspace: string } }) => c.get('caller').workspace;
 
-  app.get('/', async (c) => c.json((await segmentSummaries(deps.engine, ws(c))).map(withText)));
+  app.get('/', async (c) =>
+    c.json((await segmentSummaries(deps.engine, ws(c), deps.live ? 'live' : 'server-not-live')).map(withText)),
+  );
 
   app.post('/', async (c) => {
     const body = await readJson(c, BATCH_LIMIT);

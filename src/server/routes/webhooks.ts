@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { UserError } from '../../errors.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -17,7 +18,6 @@ import {
 } from '../../live/webhooks/store.js';
 import { ADMIN_LIMIT, readJson, validate } from '../body.js';
 import type { AppEnv, ServerDeps } from '../context.js';
-import { httpError } from '../errors.js';
 
 const url = z.string().min(1).max(MAX_URL_LENGTH).describe('where to POST the changes: an http or https URL');
 const secret = z
@@ -51,7 +51,7 @@ const limitParam = (value: string | undefined): number => {
   if (value === undefined || value === '') return 50;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1000)
-    throw httpError(400, 'invalid_request', `limit must be a whole number 1–1000, got ${value}`);
+    throw new UserError('invalid_request', `limit must be a whole number 1–1000, got ${value}`, 'limit', 400);
   return n;
 };
 
