@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -20,8 +20,6 @@ export interface ClientConfig {
   readonly rate: number;
   readonly concurrency: number;
   readonly secret: string;
-  /** Prefix of message ids, unique per phase. */
-  readonly phase: string;
   /** How long to wait for the last webhooks after sending stops. */
   readonly drainSeconds: number;
 }
@@ -86,7 +84,8 @@ async function main(config: ClientConfig): Promise<ClientReport> {
     const signals: string[] = [];
     for (let i = 0; i < size; i++) {
       n++;
-      const messageId = `${config.phase}-${n}`;
+      // Random like the ids analytics libraries send: no prefix the store's min/max indexes could skip on.
+      const messageId = randomUUID();
       if (i === 0 && config.signalFrom + signal < config.users) {
         const userId = `u${config.signalFrom + signal++}`;
         signals.push(userId);

@@ -47,8 +47,6 @@ export async function evaluateTouched(
     profiles: LIVE_PROFILES,
   };
   const chosen: { segment: SavedSegment; members: Sql }[] = [];
-  const names = new Set<string>();
-  let anyEvent = false;
   const skipped: { segment: string; message: string }[] = [];
   // Static segments too: their members are the listed users who have a profile, which a write can create or remove.
   for (const segment of saved) {
@@ -56,8 +54,6 @@ export async function evaluateTouched(
       const ir = segmentIr(segment, saved, asOf);
       const deps = dependenciesOf(ir);
       if (!affects(deps, touched)) continue;
-      for (const name of deps.events) names.add(name);
-      anyEvent ||= deps.anyEvent;
       chosen.push({ segment, members: compileMembers(ir, engine.dialect, { workspace, scope }) });
     } catch (error) {
       skipped.push({ segment: segment.name, message: error instanceof Error ? error.message : String(error) });
@@ -87,17 +83,21 @@ export async function evaluateTouched(
       sql`CREATE OR REPLACE TEMP TABLE ${LIVE_USERS} AS
           SELECT DISTINCT unnest(${strList([...touched.users])}) AS user_id${accountUsers}`,
     );
+    // Joins, not `IN` filters: DuckDB then reads the other columns only for the matching rows, and the workspace
+    // test runs on those few rows instead of on every row of the store (measured: about half the time).
     await tx.run(
-      sql`CREATE OR REPLACE TEMP TABLE ${LIVE_PROFILES} AS SELECT * FROM profiles
-          WHERE workspace = ${w} AND user_id IN (SELECT user_id FROM ${LIVE_USERS})`,
+      sql`CREATE OR REPLACE TEMP TABLE ${LIVE_PROFILES} AS
+          SELECT p.* FROM profiles AS p JOIN ${LIVE_USERS} AS u ON u.user_id = p.user_id`,
     );
-    // Only the columns the compiled rules read, and only the names they read: the scan is the cost of a write.
-    const byName = anyEvent ? sql`` : sql` AND name IN (SELECT unnest(${strList([...names])}))`;
+    await tx.run(sql`DELETE FROM ${LIVE_PROFILES} WHERE workspace <> ${w}`);
+    // Only the columns rules read. Sequences need an id per event to tell two events apart; the row id serves and
+    // costs nothing to read, where the message id is a long string.
     await tx.run(
       sql`CREATE OR REPLACE TEMP TABLE ${LIVE_EVENTS} AS
-          SELECT workspace, message_id, name, user_id, ts, properties FROM events
-          WHERE workspace = ${w} AND user_id IN (SELECT user_id FROM ${LIVE_USERS})${byName}`,
+          SELECT e.workspace, CAST(e.rowid AS VARCHAR) AS message_id, e.name, e.user_id, e.ts, e.properties
+          FROM events AS e JOIN ${LIVE_USERS} AS u ON u.user_id = e.user_id`,
     );
+    await tx.run(sql`DELETE FROM ${LIVE_EVENTS} WHERE workspace <> ${w}`);
     const ids = live.map(({ segment }) => segment.id);
     const fresh = join(
       live.map(({ segment, members }) => sql`SELECT ${str(segment.id)} AS segment_id, user_id FROM (${members}) AS m`),
@@ -108,9 +108,9 @@ export async function evaluateTouched(
     await tx.run(
       sql`CREATE OR REPLACE TEMP TABLE ${LIVE_DIFF} AS
           WITH fresh AS (${fresh}),
-               old AS (SELECT segment_id, user_id, rowid AS rid FROM segment_members
-                       WHERE workspace = ${w} AND segment_id IN (SELECT unnest(${strList(ids)}))
-                         AND user_id IN (SELECT user_id FROM ${LIVE_USERS}))
+               old AS (SELECT m.segment_id, m.user_id, m.rowid AS rid FROM segment_members AS m
+                       JOIN ${LIVE_USERS} AS u ON u.user_id = m.user_id
+                       WHERE m.workspace = ${w} AND m.segment_id IN (SELECT unnest(${strList(ids)})))
           SELECT f.segment_id, f.user_id, 'entered' AS change, CAST(NULL AS BIGINT) AS rid FROM fresh AS f
           WHERE NOT EXISTS (SELECT 1 FROM old AS o WHERE o.segment_id = f.segment_id AND o.user_id = f.user_id)
           UNION ALL

@@ -165,6 +165,14 @@ describe('real-time evaluation while serving', () => {
   });
 
   it('agrees with a full refresh after a mixed stream (a refresh then finds nothing to change)', async () => {
+    await createSegment(engine, WS, {
+      name: 'Ordered twice in a row',
+      rule: { type: 'sequence', steps: [{ event: 'Order Completed' }, { event: 'Order Completed' }] },
+    });
+    await createSegment(engine, WS, {
+      name: 'Big spenders',
+      rule: { type: 'aggregate', fn: 'sum', event: 'Order Completed', property: 'revenue', op: '>=', value: 30 },
+    });
     const batch: unknown[] = [];
     for (let i = 0; i < 60; i++) {
       const user = `u${i % 17}`;
@@ -182,7 +190,10 @@ describe('real-time evaluation while serving', () => {
       else batch.push(order(user, new Date(at), `m${i}`));
     }
     for (let i = 0; i < batch.length; i += 13) await send(batch.slice(i, i + 13));
-    for (const name of ['Buyers', 'Recent buyers', 'Pro', 'Never bought', 'Retail accounts']) {
+    expect((await members('Ordered twice in a row')).length).toBeGreaterThan(0);
+    expect((await members('Big spenders')).length).toBeGreaterThan(0);
+    const names = ['Buyers', 'Recent buyers', 'Pro', 'Never bought', 'Retail accounts', 'Ordered twice in a row'];
+    for (const name of [...names, 'Big spenders']) {
       const result = await refreshSegment(engine, WS, name, { asOf: clock });
       expect({ name, entered: result.entered, exited: result.exited }).toEqual({ name, entered: 0, exited: 0 });
     }
