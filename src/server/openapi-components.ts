@@ -82,12 +82,15 @@ const asSchema = (value: unknown): JsonSchema =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...(value as JsonSchema) } : {};
 
 /**
- * Every schema of the document, generated from the Zod schemas the server validates with (input side: what a client
- * may send). Registered schemas reference each other by `$ref`, so the message union points at the six message types.
+ * JSON Schemas for named Zod schemas (input side), referencing each other as `#/components/schemas/<id>`. The
+ * document's dialect is OpenAPI 3.1's (JSON Schema 2020-12); per-schema ids would only shadow the refs.
  */
-export function components(): Record<string, JsonSchema> {
+export function schemasFromZod(
+  schemas: Readonly<Record<string, z.ZodType>>,
+  descriptions: Readonly<Record<string, string>> = {},
+): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string; description?: string }>();
-  for (const [id, schema] of Object.entries(named)) {
+  for (const [id, schema] of Object.entries(schemas)) {
     registry.add(schema, { id, ...(descriptions[id] ? { description: descriptions[id] } : {}) });
   }
   const generated = z.toJSONSchema(registry, {
@@ -97,10 +100,18 @@ export function components(): Record<string, JsonSchema> {
   });
   const out: Record<string, JsonSchema> = {};
   for (const [id, schema] of Object.entries(generated.schemas)) {
-    // The document's dialect is OpenAPI 3.1's (JSON Schema 2020-12); per-schema ids would only shadow the refs.
     const { $schema: _s, $id: _i, ...rest } = asSchema(schema);
     out[id] = rest;
   }
+  return out;
+}
+
+/**
+ * Every schema of the document, generated from the Zod schemas the server validates with (input side: what a client
+ * may send). Registered schemas reference each other by `$ref`, so the message union points at the six message types.
+ */
+export function components(): Record<string, JsonSchema> {
+  const out = schemasFromZod(named, descriptions);
   // The envelope validates messages one by one after auth, so Zod sees `unknown[]`; the document names them.
   const batch = asSchema(out['BatchRequest']);
   const batchProps = asSchema(batch['properties']);

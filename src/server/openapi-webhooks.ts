@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type JsonSchema, ref } from './openapi-components.js';
+import { type JsonSchema, ref, schemasFromZod } from './openapi-components.js';
 import { createWebhookBody, replayWebhookBody, updateWebhookBody } from './routes/webhooks.js';
 
 /**
@@ -73,21 +73,7 @@ const descriptions: Record<string, string> = {
 
 /** The webhook schemas, for `components.schemas`. */
 export function webhookSchemas(): Record<string, JsonSchema> {
-  const registry = z.registry<{ id: string; description?: string }>();
-  for (const [id, schema] of Object.entries(named)) {
-    registry.add(schema, { id, ...(descriptions[id] ? { description: descriptions[id] } : {}) });
-  }
-  const generated = z.toJSONSchema(registry, {
-    io: 'input',
-    uri: (id) => `#/components/schemas/${id}`,
-    unrepresentable: 'any',
-  });
-  const out: Record<string, JsonSchema> = {};
-  for (const [id, schema] of Object.entries(generated.schemas)) {
-    const { $schema: _s, $id: _i, ...rest } = schema as JsonSchema;
-    out[id] = rest;
-  }
-  return out;
+  return schemasFromZod(named, descriptions);
 }
 
 const ok = (description: string, schema: JsonSchema = { type: 'object' }) => ({
