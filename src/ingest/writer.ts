@@ -110,14 +110,16 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
 
   // Users whose traits, account or identity change need their profile read and merged; users who only sent events
   // just move their first/last seen, which is done in SQL without reading the profile.
-  const merged = unique([
-    ...changes.flatMap((c) => (c.kind === 'traits' || c.kind === 'group' ? [resolve(c.subject)] : [])),
-    ...newLinks.values(),
-    ...aliasUsers.flatMap((a) => [a.previousId, a.userId]),
-  ]).filter((id): id is string => id !== null);
+  const merged = new Set(
+    [
+      ...changes.flatMap((c) => (c.kind === 'traits' || c.kind === 'group' ? [resolve(c.subject)] : [])),
+      ...newLinks.values(),
+      ...aliasUsers.flatMap((a) => [a.previousId, a.userId]),
+    ].filter((id): id is string => id !== null),
+  );
   const people = new Map<string, ProfileState>();
   const existingProfiles = new Set<string>();
-  for (const row of await byIds(tx, sql`profiles`, sql`user_id`, workspace, merged)) {
+  for (const row of await byIds(tx, sql`profiles`, sql`user_id`, workspace, [...merged])) {
     const userId = String(row['user_id']);
     existingProfiles.add(userId);
     people.set(userId, {
@@ -190,9 +192,8 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
     ]);
   }
   if (eventRows.length > 0) await tx.run(sql`INSERT INTO events SELECT * FROM ${await tx.stage(events, eventRows)}`);
-  const mergedSet = new Set(merged);
   for (const [userId, span] of spans) {
-    if (!mergedSet.has(userId)) continue;
+    if (!merged.has(userId)) continue;
     const p = person(userId);
     p.firstSeen = minDate(p.firstSeen, span.first);
     p.lastSeen = maxDate(p.lastSeen, span.last);

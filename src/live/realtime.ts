@@ -40,39 +40,29 @@ export async function evaluateTouched(
 ): Promise<RealtimeResult> {
   const none = { segments: 0, users: 0, changes: 0, skipped: [] };
   if (touched.users.size === 0 && touched.accounts.size === 0) return none;
-  const saved = await listSegments(engine, workspace);
-  const scope = {
-    users: sql`SELECT user_id FROM ${LIVE_USERS}`,
-    events: LIVE_EVENTS,
-    profiles: LIVE_PROFILES,
-  };
-  const chosen: { segment: SavedSegment; members: Sql }[] = [];
-  const skipped: { segment: string; message: string }[] = [];
-  // Static segments too: their members are the listed users who have a profile, which a write can create or remove.
-  for (const segment of saved) {
-    try {
-      const ir = segmentIr(segment, saved, asOf);
-      const deps = dependenciesOf(ir);
-      if (!affects(deps, touched)) continue;
-      chosen.push({ segment, members: compileMembers(ir, engine.dialect, { workspace, scope }) });
-    } catch (error) {
-      skipped.push({ segment: segment.name, message: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  if (chosen.length === 0) return { ...none, skipped };
   const w = str(workspace);
   const at = ts(asOf);
+  // Everything happens on the membership writer, deletions included: the segment list read here is the one the
+  // transaction writes against, so a segment deleted meanwhile is not revived.
   return (engine.segmentsLane ?? engine).transaction(async (tx) => {
-    // Deletions run on this writer too: a segment deleted since the list was read is dropped here, not revived.
-    const existing = new Set(
-      (
-        await tx.query(
-          sql`SELECT id FROM segments WHERE workspace = ${w}
-              AND id IN (SELECT unnest(${strList(chosen.map(({ segment }) => segment.id))}))`,
-        )
-      ).map((row) => String(row['id'])),
-    );
-    const live = chosen.filter(({ segment }) => existing.has(segment.id));
+    const saved = await listSegments(tx, workspace);
+    const scope = {
+      users: sql`SELECT user_id FROM ${LIVE_USERS}`,
+      events: LIVE_EVENTS,
+      profiles: LIVE_PROFILES,
+    };
+    const live: { segment: SavedSegment; members: Sql }[] = [];
+    const skipped: { segment: string; message: string }[] = [];
+    // Static segments too: their members are the listed users who have a profile, which a write can create or remove.
+    for (const segment of saved) {
+      try {
+        const ir = segmentIr(segment, saved, asOf);
+        if (!affects(dependenciesOf(ir), touched)) continue;
+        live.push({ segment, members: compileMembers(ir, tx.dialect, { workspace, scope }) });
+      } catch (error) {
+        skipped.push({ segment: segment.name, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
     if (live.length === 0) return { ...none, skipped };
     const accountUsers =
       touched.accounts.size > 0
