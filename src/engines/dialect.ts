@@ -80,4 +80,14 @@ export interface Dialect extends SqlRenderer {
   splitFields(text: Sql): Sql;
   /** Aggregate: the values (JSON) as one JSON array, in the given order. */
   jsonArrayAgg(value: Sql, orderBy: Sql): Sql;
+
+  // Analytics: reading JSON documents whose keys are not known in advance (catalog, insight, data quality).
+
+  /** One row per top-level key of a JSON object column (a set-returning expression for a select list). */
+  jsonKeysUnnested(column: Sql): Sql;
+  /**
+   * The JSON type of the value at a key path: 'string', 'number', 'boolean', 'object', 'array' or 'null' (JSON
+   * null); NULL when the key is missing.
+   */
+  jsonTypeName(column: Sql, path: readonly string[]): Sql;
 }

@@ -84,6 +84,16 @@ export const clickhouseDialect: Dialect & SegmentDialect = {
     return sql`if(${jsonCall('JSONType', target)} IN ${NUMBER_TYPES}, ${jsonCall('JSONExtractFloat', target)}, NULL)`;
   },
   jsonObject: jsonObjectText,
+  jsonKeysUnnested(column: Sql): Sql {
+    return sql`arrayJoin(JSONExtractKeys(${column}))`;
+  },
+  jsonTypeName(column: Sql, path: readonly string[]): Sql {
+    // JSONType says 'Null' for a missing key and for JSON null alike; JSONHas tells them apart.
+    const target = jsonTarget(column, path);
+    const kind = jsonCall('JSONType', target);
+    return sql`if(${jsonCall('JSONHas', target)}, multiIf(${kind} = 'String', 'string', ${kind} IN ${NUMBER_TYPES}, 'number',
+                ${kind} = 'Bool', 'boolean', ${kind} = 'Object', 'object', ${kind} = 'Array', 'array', 'null'), NULL)`;
+  },
   ...clickhouseImportDialect,
   ...clickhouseSegmentDialect,
 };

@@ -142,4 +142,14 @@ export const duckdbDialect: Dialect = {
   jsonArrayAgg(value: Sql, orderBy: Sql): Sql {
     return sql`to_json(list(${value} ORDER BY ${orderBy}))`;
   },
+  jsonKeysUnnested(column: Sql): Sql {
+    return sql`unnest(json_keys(${column}))`;
+  },
+  jsonTypeName(column: Sql, path: readonly string[]): Sql {
+    const kind = sql`json_type(${column}, ${str(jsonPointer(path))})`;
+    return sql`(CASE ${kind} WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'OBJECT' THEN 'object'
+                WHEN 'ARRAY' THEN 'array' WHEN 'NULL' THEN 'null'
+                WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' WHEN 'DOUBLE' THEN 'number'
+                WHEN 'HUGEINT' THEN 'number' END)`;
+  },
 };
