@@ -1,11 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { registerAnalytics } from './commands/analytics.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
+import { registerRfm } from './commands/rfm.js';
 import { registerSegment } from './commands/segment.js';
 import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
+import { registerSettings, registerTraits } from './commands/traits.js';
 import { registerWebhooks } from './commands/webhooks.js';
 import { ExitCode } from './exit-codes.js';
 import { consoleOutput, type Output } from './output.js';
@@ -27,6 +30,10 @@ export function buildProgram(): Command {
   registerStats(program);
   registerKeys(program);
   registerWebhooks(program);
+  registerRfm(program);
+  registerAnalytics(program);
+  registerTraits(program);
+  registerSettings(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,3 +1,4 @@
+import { TraitSchedule } from '../analytics/traits/schedule.js';
 import type { Engine } from '../engines/engine.js';
 import { dependencyOrder, referencedSegments } from '../segments/dependencies.js';
 import { refreshSegment } from '../segments/refresh.js';
@@ -18,6 +19,11 @@ export interface LiveOptions {
   readonly log?: (message: string) => void;
   /** Sent as the webhooks' User-Agent. */
   readonly version?: string;
+  /**
+   * How often computed traits (RFM, lifecycle, journey, value tiers) are recomputed in each workspace; 0 (the
+   * default) leaves them to on-demand runs. `strata serve` sets it (`--traits-interval`).
+   */
+  readonly traitsIntervalMs?: number;
   /** Delivery settings (timeouts, backoff, poll); `false` turns webhook delivery off. */
   readonly webhooks?: Omit<DispatcherOptions, 'engine' | 'feed' | 'now' | 'version' | 'log'> | false;
 }
@@ -56,6 +62,7 @@ export class LiveService {
   private sweepRunning = false;
   private stopped = false;
   private deferred: { at: number; workspace: string; touched: Touched }[] = [];
+  private readonly traits: TraitSchedule | null;
 
   constructor(
     private readonly engine: Engine,
@@ -69,6 +76,15 @@ export class LiveService {
       afterWrite: (flushed) => this.afterWrite(flushed),
       onError: (error) => this.fail('real-time evaluation', error),
     });
+    this.traits =
+      (options.traitsIntervalMs ?? 0) > 0
+        ? new TraitSchedule(engine, {
+            intervalMs: options.traitsIntervalMs ?? 0,
+            now: this.now,
+            log: (message) => this.fail('computed traits', new Error(message)),
+            onMembershipChange: (workspace) => this.feed.publish(workspace),
+          })
+        : null;
     this.dispatcher =
       options.webhooks === false
         ? null
@@ -89,6 +105,8 @@ export class LiveService {
   start(): void {
     this.dispatcher?.start();
     this.ready = this.sweepNow({ full: 'all' }).then(() => undefined);
+    // After the catch-up sweep, so the first run of computed traits does not compete with it for the writer.
+    if (this.traits) void this.ready.then(() => (this.stopped ? undefined : this.traits?.start()));
     if (this.sweepIntervalMs > 0) {
       // A tick during a long sweep is skipped, not queued behind it.
       this.timer = setInterval(() => {
@@ -102,6 +120,7 @@ export class LiveService {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.traits?.stop();
     await this.idle();
     await this.sweepChain;
     await this.dispatcher?.stop();

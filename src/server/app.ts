@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { readSettings } from '../analytics/settings.js';
 import type { Engine } from '../engines/engine.js';
 import { ChangeFeed } from '../live/feed.js';
 import { IngestQueue } from '../live/ingest-queue.js';
@@ -8,11 +9,14 @@ import type { AppEnv, ServerDeps } from './context.js';
 import { docsRoutes } from './docs-page.js';
 import { notFound, onError } from './errors.js';
 import { KeyCache } from './key-cache.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { insightRoutes } from './routes/insight.js';
 import { keyRoutes } from './routes/keys.js';
 import { profileRoutes } from './routes/profiles.js';
 import { segmentRoutes } from './routes/segments.js';
 import { statsRoutes } from './routes/stats.js';
+import { traitRoutes } from './routes/traits.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface AppOptions {
@@ -68,7 +72,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   );
   app.route('/api/profiles', profileRoutes(deps));
   app.route('/api/keys', keyRoutes(deps));
+  // Before the segment routes, so `/compare` and `/overlap` are not read as segment ids.
+  app.route('/api/segments', insightRoutes(deps));
   app.route('/api/segments', segmentRoutes(deps));
   app.route('/api/webhooks', webhookRoutes(deps));
+  app.route('/api/analytics', traitRoutes(deps));
+  app.route('/api/analytics', analyticsRoutes(deps, readSettings));
   return app;
 }

@@ -1,7 +1,10 @@
 import { messageTypes } from '../ingest/messages.js';
 import { BATCH_LIMIT, KB, MESSAGE_LIMIT } from './body.js';
+import { analyticsPaths, analyticsSchemas } from './openapi-analytics.js';
 import { components, type JsonSchema, ref, requestComponent } from './openapi-components.js';
+import { insightPaths, insightSchemas } from './openapi-insight.js';
 import { segmentPaths } from './openapi-segments.js';
+import { traitPaths, traitSchemas } from './openapi-traits.js';
 import { webhookPaths, webhookSchemas } from './openapi-webhooks.js';
 import { PROFILE_EVENTS } from './routes/profiles.js';
 
@@ -168,6 +171,9 @@ function paths(): Record<string, Record<string, Operation>> {
   };
   Object.assign(out, segmentPaths());
   Object.assign(out, webhookPaths());
+  Object.assign(out, analyticsPaths());
+  Object.assign(out, insightPaths());
+  Object.assign(out, traitPaths());
   return out;
 }
 
@@ -188,11 +194,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
       { name: 'keys', description: 'API keys' },
       { name: 'segments', description: 'Define, preview, refresh and inspect segments' },
       { name: 'webhooks', description: 'Deliver segment enter/exit changes to URLs' },
+      { name: 'insight', description: 'What distinguishes a segment; compare and overlap segments; warnings' },
+      { name: 'analytics', description: 'RFM, lifecycle, journey, value tiers, computed traits and settings' },
       { name: 'meta', description: 'Health and documentation' },
     ],
     paths: paths(),
     components: {
-      schemas: { ...components(), ...webhookSchemas() },
+      schemas: { ...components(), ...webhookSchemas(), ...analyticsSchemas(), ...insightSchemas(), ...traitSchemas() },
       securitySchemes: {
         basicAuth: { type: 'http', scheme: 'basic', description: 'a write or admin key as the user name, no password' },
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'an admin key (or the local server token)' },

@@ -3,6 +3,8 @@ import type { Engine } from '../engines/engine.js';
 import { int, type Sql, sql, str, ts } from '../engines/sql.js';
 import {
   accounts,
+  analyticsRuns,
+  analyticsSettings,
   apiKeys,
   events,
   identities,
@@ -17,6 +19,7 @@ import {
   segmentVersions,
   staticMembers,
   type Table,
+  traitChanges,
   webhookAttempts,
   webhooks,
 } from './tables.js';
@@ -48,6 +51,11 @@ export const migrations: readonly Migration[] = [
     version: 3,
     name: 'webhooks, webhook attempts, daily segment sizes',
     up: create(webhooks, webhookAttempts, segmentSizes),
+  },
+  {
+    version: 4,
+    name: 'analytics settings, analytics runs, computed trait history',
+    up: create(analyticsSettings, analyticsRuns, traitChanges),
   },
 ];
 

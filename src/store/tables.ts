@@ -273,3 +273,54 @@ export const segmentSizes: Table = {
   primaryKey: ['workspace', 'segment_id', 'day'],
   sortKey: ['workspace', 'segment_id', 'day'],
 };
+
+/** Per-workspace analytics settings (order events, RFM groups, lifecycle thresholds, journey mapping, value tiers). */
+export const analyticsSettings: Table = {
+  name: 'analytics_settings',
+  columns: [col('workspace', 'string'), col('settings', 'json'), col('updated_at', 'timestamp')],
+  primaryKey: ['workspace'],
+  sortKey: ['workspace'],
+};
+
+/**
+ * Analytics runs: each computation of computed traits (and, later, each model fit) with its parameters, the data
+ * window it read and its figures, so a result can be traced back to what produced it.
+ */
+export const analyticsRuns: Table = {
+  name: 'analytics_runs',
+  columns: [
+    col('workspace', 'string'),
+    col('id', 'string'),
+    /** `traits` (RFM, lifecycle, journey, value tiers); models add their own kinds. */
+    col('kind', 'string'),
+    /** `running`, `succeeded` or `failed`. */
+    col('status', 'string'),
+    /** What started it: `manual`, `schedule`, `api`. */
+    col('trigger', 'string'),
+    col('as_of', 'timestamp', true),
+    col('params', 'json'),
+    col('stats', 'json', true),
+    col('error', 'string', true),
+    col('started_at', 'timestamp'),
+    col('finished_at', 'timestamp', true),
+  ],
+  primaryKey: ['workspace', 'id'],
+  sortKey: ['workspace', 'id'],
+};
+
+/**
+ * The history of computed traits: one row each time a run gives a user a new value of a trait (`value` NULL: the
+ * trait was removed). A user's value at time T is their latest row at or before T.
+ */
+export const traitChanges: Table = {
+  name: 'trait_changes',
+  columns: [
+    col('workspace', 'string'),
+    col('trait', 'string'),
+    col('user_id', 'string'),
+    col('value_json', 'json', true),
+    col('at', 'timestamp'),
+    col('run_id', 'string'),
+  ],
+  sortKey: ['workspace', 'trait', 'user_id', 'at'],
+};

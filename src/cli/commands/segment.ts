@@ -29,6 +29,7 @@ import { action, type CommandContext, jsonOption, positiveInt } from '../program
 import { parseAsOf, readJsonFile, readUserIds } from '../read-input.js';
 import { printExplanation } from './explain-print.js';
 import { registerSegmentHistory } from './segment-history.js';
+import { registerSegmentInsight } from './segment-insight.js';
 import { asOfQuery, queryString, run, seg } from './segment-shared.js';
 
 interface DefinitionFlags {
@@ -365,6 +366,7 @@ export function registerSegment(program: Command): void {
     );
 
   registerSegmentHistory(segment);
+  registerSegmentInsight(segment);
 
   segment
     .command('explain <segment>')

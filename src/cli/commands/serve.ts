@@ -13,7 +13,7 @@ import { action, portNumber, positiveInt } from '../program.js';
 export async function serveUntilStopped(
   engine: Engine,
   db: string,
-  listen: { port: number; host: string; live?: boolean; sweepInterval?: number },
+  listen: { port: number; host: string; live?: boolean; sweepInterval?: number; traitsInterval?: number },
   out: Output,
   onReady?: (url: string) => void,
 ): Promise<RunningServer> {
@@ -22,6 +22,7 @@ export async function serveUntilStopped(
       ? false
       : {
           ...(listen.sweepInterval !== undefined ? { sweepIntervalMs: listen.sweepInterval * 1000 } : {}),
+          traitsIntervalMs: (listen.traitsInterval ?? DEFAULT_TRAITS_INTERVAL) * 1000,
           log: (message: string) => out.error(`live: ${message}`),
         };
   const running = await startServer({ engine, port: listen.port, host: listen.host, db, version: VERSION, live });
@@ -45,10 +46,21 @@ export async function assertNotServed(db: string): Promise<void> {
   }
 }
 
+/** Computed traits are recomputed hourly unless told otherwise. */
+export const DEFAULT_TRAITS_INTERVAL = 3600;
+
 /** Timers cannot wait longer than 2^31 − 1 ms; a day is the longest useful interval anyway. */
 function sweepSeconds(value: string): number {
   const seconds = positiveInt('sweep interval')(value);
   if (seconds > 86_400) throw new InvalidArgumentError(`sweep interval is at most 86400 seconds (a day), got ${value}`);
+  return seconds;
+}
+
+/** 0 turns scheduled runs off; otherwise 60 s to a day. */
+function traitsSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || (seconds !== 0 && (seconds < 60 || seconds > 86_400)))
+    throw new InvalidArgumentError(`traits interval is 0 (off) or 60–86400 seconds, got ${value}`);
   return seconds;
 }
 
@@ -65,12 +77,23 @@ export function registerServe(program: Command): void {
       sweepSeconds,
       60,
     )
+    .option(
+      '--traits-interval <seconds>',
+      'how often computed traits (RFM, lifecycle, value tiers) are recomputed (0 = only on demand, else 60–86400)',
+      traitsSeconds,
+      DEFAULT_TRAITS_INTERVAL,
+    )
     .action(
-      action(async ({ options, out }, flags: { port: number; host: string; live: boolean; sweepInterval: number }) => {
-        await assertNotServed(options.db);
-        const engine = await openEngine({ db: options.db });
-        await serveUntilStopped(engine, options.db, flags, out);
-        return ExitCode.ok;
-      }),
+      action(
+        async (
+          { options, out },
+          flags: { port: number; host: string; live: boolean; sweepInterval: number; traitsInterval: number },
+        ) => {
+          await assertNotServed(options.db);
+          const engine = await openEngine({ db: options.db });
+          await serveUntilStopped(engine, options.db, flags, out);
+          return ExitCode.ok;
+        },
+      ),
     );
 }

@@ -75,6 +75,38 @@ function sideLabels(from: Date, to: Date): [string, string] {
 }
 
 /**
+ * The non-zero cells of a migration matrix as Sankey links, and the nodes they use: each group once per side
+ * (`<group> · <side label>`), `from` side first, in group order.
+ */
+export function sankeyOf(
+  groups: readonly string[],
+  matrix: readonly (readonly number[])[],
+  from: Date,
+  to: Date,
+): { links: MigrationLink[]; nodes: MigrationNode[] } {
+  const [fromLabel, toLabel] = sideLabels(from, to);
+  const node = (group: string, side: 'from' | 'to'): MigrationNode => ({
+    name: `${group} · ${side === 'from' ? fromLabel : toLabel}`,
+    group,
+    side,
+  });
+  const links: MigrationLink[] = [];
+  matrix.forEach((line, f) => {
+    line.forEach((count, t) => {
+      if (count === 0) return;
+      const source = node(groups[f] as string, 'from').name;
+      const target = node(groups[t] as string, 'to').name;
+      links.push({ from: groups[f] as string, to: groups[t] as string, count, source, target, value: count });
+    });
+  });
+  const nodes = [
+    ...groups.filter((_, f) => matrix[f]?.some((n) => n > 0)).map((g) => node(g, 'from')),
+    ...groups.filter((_, t) => matrix.some((line) => (line[t] ?? 0) > 0)).map((g) => node(g, 'to')),
+  ];
+  return { links, nodes };
+}
+
+/**
  * How users moved between a family of segments from one date to another: a (segments + "(none)") square matrix,
  * rows at `from`, columns at `to`. Membership at each date follows the rule of `membersAt`. A user in several of
  * the segments at a date counts in the first one in the given order; users in none of them at both dates are left
@@ -138,25 +170,7 @@ export async function segmentMigration(
     total += n;
   }
 
-  const [fromLabel, toLabel] = sideLabels(from, to);
-  const node = (group: string, side: 'from' | 'to'): MigrationNode => ({
-    name: `${group} · ${side === 'from' ? fromLabel : toLabel}`,
-    group,
-    side,
-  });
-  const links: MigrationLink[] = [];
-  matrix.forEach((line, f) => {
-    line.forEach((count, t) => {
-      if (count === 0) return;
-      const source = node(groups[f] as string, 'from').name;
-      const target = node(groups[t] as string, 'to').name;
-      links.push({ from: groups[f] as string, to: groups[t] as string, count, source, target, value: count });
-    });
-  });
-  const nodes = [
-    ...groups.filter((_, f) => matrix[f]?.some((n) => n > 0)).map((g) => node(g, 'from')),
-    ...groups.filter((_, t) => matrix.some((line) => (line[t] ?? 0) > 0)).map((g) => node(g, 'to')),
-  ];
+  const { links, nodes } = sankeyOf(groups, matrix, from, to);
   return {
     from,
     to,

@@ -1,0 +1,71 @@
+import type { Engine } from '../engines/engine.js';
+import type { Sql } from '../engines/sql.js';
+import { UserError } from '../errors.js';
+import { segmentIr } from '../segments/refresh.js';
+import { compileMembers } from '../segments/sql/compile.js';
+import { listSegments, type SavedSegment, segmentWithAll } from '../segments/store.js';
+
+/**
+ * A saved segment's members as a relation (`SELECT user_id …`) compiled from its definition at `asOf`, rather than
+ * read from `segment_members`: the analyses then describe the segment at any time, also before its first refresh,
+ * and static segments compile to their uploaded list. The query only reads, so it runs on every engine.
+ */
+export interface SegmentRelation {
+  readonly segment: SavedSegment;
+  readonly members: Sql;
+}
+
+export async function segmentMembers(
+  engine: Engine,
+  workspace: string,
+  idOrName: string,
+  asOf: Date,
+): Promise<SegmentRelation> {
+  const { segment, saved } = await segmentWithAll(engine, workspace, idOrName);
+  return { segment, members: membersOf(engine, workspace, segment, saved, asOf) };
+}
+
+/** The relation of one segment among already-read saved segments (they resolve references). */
+export function membersOf(
+  engine: Engine,
+  workspace: string,
+  segment: SavedSegment,
+  saved: readonly SavedSegment[],
+  asOf: Date,
+): Sql {
+  return compileMembers(segmentIr(segment, saved, asOf), engine.dialect, { workspace });
+}
+
+/**
+ * Several segments by id or name with one read of the segment list, in the order given. Unknown names are a 404
+ * naming the parameter `path`; a segment named twice is a 400.
+ */
+export async function segmentsMembers(
+  engine: Engine,
+  workspace: string,
+  idsOrNames: readonly string[],
+  asOf: Date,
+  path = 'segments',
+): Promise<SegmentRelation[]> {
+  const saved = await listSegments(engine, workspace);
+  const found = idsOrNames.map((idOrName) => {
+    const segment = saved.find((s) => s.id === idOrName) ?? saved.find((s) => s.name === idOrName);
+    if (!segment)
+      throw new UserError('unknown_segment', `no segment "${idOrName}" in workspace ${workspace}`, path, 404);
+    return segment;
+  });
+  const twice = found.find((s, i) => found.findIndex((other) => other.id === s.id) !== i);
+  if (twice) throw new UserError('duplicate_segment', `"${twice.name}" is named twice`, path, 400);
+  return found.map((segment) => ({ segment, members: membersOf(engine, workspace, segment, saved, asOf) }));
+}
+
+/** Checks how many segments a comparison names. */
+export function checkSegmentCount(idsOrNames: readonly string[], min: number, max: number, path = 'segments'): void {
+  if (idsOrNames.length < min || idsOrNames.length > max)
+    throw new UserError(
+      'invalid_parameter',
+      `name ${min}–${max} segments (ids or names), got ${idsOrNames.length}`,
+      path,
+      400,
+    );
+}
