@@ -4,6 +4,7 @@ import { registerAnalytics } from './commands/analytics.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
+import { registerQuality } from './commands/quality.js';
 import { registerRfm } from './commands/rfm.js';
 import { registerSegment } from './commands/segment.js';
 import { registerServe } from './commands/serve.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerRfm(program);
   registerAnalytics(program);
   registerTraits(program);
+  registerQuality(program);
   registerSettings(program);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -90,4 +90,10 @@ export interface Dialect extends SqlRenderer {
    * null); NULL when the key is missing.
    */
   jsonTypeName(column: Sql, path: readonly string[]): Sql;
+  /**
+   * `jsonTypeName` of a top-level member whose key is an expression, such as a key from `jsonKeysUnnested`: the
+   * path form binds its keys as parameters, so it cannot follow a key read from the data. NULL when the key is
+   * missing or the document is not an object.
+   */
+  jsonMemberTypeName(column: Sql, key: Sql): Sql;
 }

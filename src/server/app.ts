@@ -14,6 +14,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { insightRoutes } from './routes/insight.js';
 import { keyRoutes } from './routes/keys.js';
 import { profileRoutes } from './routes/profiles.js';
+import { qualityRoutes } from './routes/quality.js';
 import { segmentRoutes } from './routes/segments.js';
 import { statsRoutes } from './routes/stats.js';
 import { traitRoutes } from './routes/traits.js';
@@ -76,6 +77,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/api/segments', insightRoutes(deps));
   app.route('/api/segments', segmentRoutes(deps));
   app.route('/api/webhooks', webhookRoutes(deps));
+  app.route('/api/quality', qualityRoutes(deps));
   app.route('/api/analytics', traitRoutes(deps));
   app.route('/api/analytics', analyticsRoutes(deps, readSettings));
   return app;

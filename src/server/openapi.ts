@@ -3,6 +3,7 @@ import { BATCH_LIMIT, KB, MESSAGE_LIMIT } from './body.js';
 import { analyticsPaths, analyticsSchemas } from './openapi-analytics.js';
 import { components, type JsonSchema, ref, requestComponent } from './openapi-components.js';
 import { insightPaths, insightSchemas } from './openapi-insight.js';
+import { qualityPaths, qualitySchemas } from './openapi-quality.js';
 import { segmentPaths } from './openapi-segments.js';
 import { traitPaths, traitSchemas } from './openapi-traits.js';
 import { webhookPaths, webhookSchemas } from './openapi-webhooks.js';
@@ -174,6 +175,7 @@ function paths(): Record<string, Record<string, Operation>> {
   Object.assign(out, analyticsPaths());
   Object.assign(out, insightPaths());
   Object.assign(out, traitPaths());
+  Object.assign(out, qualityPaths());
   return out;
 }
 
@@ -195,12 +197,20 @@ export function openApiDocument(version: string): Record<string, unknown> {
       { name: 'segments', description: 'Define, preview, refresh and inspect segments' },
       { name: 'webhooks', description: 'Deliver segment enter/exit changes to URLs' },
       { name: 'insight', description: 'What distinguishes a segment; compare and overlap segments; warnings' },
+      { name: 'quality', description: 'Data quality report' },
       { name: 'analytics', description: 'RFM, lifecycle, journey, value tiers, computed traits and settings' },
       { name: 'meta', description: 'Health and documentation' },
     ],
     paths: paths(),
     components: {
-      schemas: { ...components(), ...webhookSchemas(), ...analyticsSchemas(), ...insightSchemas(), ...traitSchemas() },
+      schemas: {
+        ...components(),
+        ...webhookSchemas(),
+        ...analyticsSchemas(),
+        ...insightSchemas(),
+        ...traitSchemas(),
+        ...qualitySchemas(),
+      },
       securitySchemes: {
         basicAuth: { type: 'http', scheme: 'basic', description: 'a write or admin key as the user name, no password' },
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'an admin key (or the local server token)' },

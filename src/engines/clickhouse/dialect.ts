@@ -3,7 +3,7 @@ import type { Dialect } from '../dialect.js';
 import type { SegmentDialect } from '../segment-dialect.js';
 import { type Param, type ParamType, type Sql, sql, trusted } from '../sql.js';
 import { clickhouseImportDialect, jsonObjectText } from './import-dialect.js';
-import { jsonCall, jsonTarget, NUMBER_TYPES } from './json-path.js';
+import { type JsonTarget, jsonCall, jsonTarget, NUMBER_TYPES, readableJson } from './json-path.js';
 import { clickhouseSegmentDialect } from './segment-dialect.js';
 
 /** Column types. JSON is kept as text (`String`): ClickHouse's `JSON` type drops JSON nulls and splits dotted keys. */
@@ -59,6 +59,13 @@ function createTable(table: Table): readonly Sql[] {
   return [trusted(`CREATE TABLE IF NOT EXISTS ${quoteIdent(table.name)} (${columns.join(', ')}) ${clauses.join(' ')}`)];
 }
 
+/** `Dialect.jsonTypeName` at a target: JSONType says 'Null' for a missing key and JSON null alike, JSONHas does not. */
+function jsonTypeNameAt(target: JsonTarget): Sql {
+  const kind = jsonCall('JSONType', target);
+  return sql`if(${jsonCall('JSONHas', target)}, multiIf(${kind} = 'String', 'string', ${kind} IN ${NUMBER_TYPES}, 'number',
+              ${kind} = 'Bool', 'boolean', ${kind} = 'Object', 'object', ${kind} = 'Array', 'array', 'null'), NULL)`;
+}
+
 /** ClickHouse's SQL: `{pN:Type}` placeholders bound by the server, JSON as text read with `JSONExtract*`. */
 export const clickhouseDialect: Dialect & SegmentDialect = {
   name: 'clickhouse',
@@ -85,14 +92,16 @@ export const clickhouseDialect: Dialect & SegmentDialect = {
   },
   jsonObject: jsonObjectText,
   jsonKeysUnnested(column: Sql): Sql {
-    return sql`arrayJoin(JSONExtractKeys(${column}))`;
+    // Readable first: simdjson rejects a document holding a 20-digit integer, which would then have no keys at all.
+    // A NULL document (a nullable column) has no keys: '' is not JSON, and an array cannot be Nullable.
+    return sql`arrayJoin(JSONExtractKeys(${readableJson(sql`ifNull(${column}, '')`, '_strata_json')}))`;
   },
   jsonTypeName(column: Sql, path: readonly string[]): Sql {
-    // JSONType says 'Null' for a missing key and for JSON null alike; JSONHas tells them apart.
-    const target = jsonTarget(column, path);
-    const kind = jsonCall('JSONType', target);
-    return sql`if(${jsonCall('JSONHas', target)}, multiIf(${kind} = 'String', 'string', ${kind} IN ${NUMBER_TYPES}, 'number',
-                ${kind} = 'Bool', 'boolean', ${kind} = 'Object', 'object', ${kind} = 'Array', 'array', 'null'), NULL)`;
+    return jsonTypeNameAt(jsonTarget(column, path));
+  },
+  jsonMemberTypeName(column: Sql, key: Sql): Sql {
+    // A String argument is always an object key (an integer one would be a position): see json-path.ts.
+    return jsonTypeNameAt({ doc: readableJson(column, '_strata_json'), keys: [sql`toString(${key})`] });
   },
   ...clickhouseImportDialect,
   ...clickhouseSegmentDialect,
