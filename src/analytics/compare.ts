@@ -2,7 +2,7 @@ import type { Engine } from '../engines/engine.js';
 import type { SegmentKind } from '../segments/store.js';
 import { defaultConversion } from './insight/conversion.js';
 import { type InsightInput, insightMetrics } from './insight/index.js';
-import { type ConversionOptions, parseInsightOptions } from './insight/options.js';
+import { type ConversionOptions, resolveInsightOptions } from './insight/options.js';
 import { type OverlapMatrix, overlapCounts, overlapPairs } from './overlap.js';
 import { checkSegmentCount, segmentsMembers } from './segment-members.js';
 
@@ -51,7 +51,7 @@ export async function compareSegments(
   now: () => Date = () => new Date(),
 ): Promise<Comparison> {
   checkSegmentCount(idsOrNames, 2, MAX_COMPARE);
-  const parsed = parseInsightOptions(input, now);
+  const parsed = await resolveInsightOptions(engine, workspace, input, now);
   const convertOn = parsed.conversion ?? (await defaultConversion(engine, workspace, parsed.asOf));
   // Weeks 1 and 4 are all the table shows.
   const options = { ...parsed, retentionWeeks: 4, ...(convertOn ? { conversion: convertOn } : {}) };

@@ -7,7 +7,7 @@ import { segmentMembers } from '../segment-members.js';
 import { type Conversion, conversion, defaultConversion } from './conversion.js';
 import { type Distinguishing, distinguishing } from './distinguishing.js';
 import { type Headline, headline } from './headline.js';
-import { type InsightInput, type InsightOptions, parseInsightOptions } from './options.js';
+import { type InsightInput, type InsightOptions, resolveInsightOptions } from './options.js';
 import { type Retention, retention } from './retention.js';
 import { type Saas, saas } from './saas.js';
 
@@ -67,7 +67,7 @@ export async function insightForMembers(
   input: InsightInput = {},
   context: InsightContext = {},
 ): Promise<SegmentInsight> {
-  const options = parseInsightOptions(input, context.now);
+  const options = await resolveInsightOptions(engine, workspace, input, context.now);
   const insight = await computeInsight(engine, workspace, members, options);
   const warnings = sizeWarnings(insight.headline.size, parseGuardOptions(context.guards), insight.distinguishing);
   return { segment: null, ...insight, warnings };
@@ -99,7 +99,7 @@ export async function segmentInsight(
   input: InsightInput = {},
   context: InsightContext = {},
 ): Promise<SegmentInsight> {
-  const options = parseInsightOptions(input, context.now);
+  const options = await resolveInsightOptions(engine, workspace, input, context.now);
   const { segment, members } = await segmentMembers(engine, workspace, idOrName, options.asOf);
   const insight = await computeInsight(engine, workspace, members, options);
   const warnings = await segmentWarnings(engine, workspace, segment.id, {

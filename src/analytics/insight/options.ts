@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { Engine } from '../../engines/engine.js';
 import { fromZod, UserError } from '../../errors.js';
 import { defaultOrderOptions, type OrderOptions, orderOptionsSchema } from '../orders.js';
+import { readSettings } from '../settings.js';
 
 /** Conversion from one event to another; see `conversion.ts`. */
 export const conversionOptionsSchema = z.strictObject({
@@ -13,7 +15,8 @@ export type ConversionOptions = z.infer<typeof conversionOptionsSchema>;
 /** What segment insight computes, with its defaults. */
 export const insightOptionsSchema = z.strictObject({
   asOf: z.date().optional().describe('the evaluation time (default: now)'),
-  orders: orderOptionsSchema.optional(),
+  orders: orderOptionsSchema.optional().describe("what an order is (default: the workspace's analytics settings)"),
+  monetary: z.enum(['net', 'gross']).optional().describe('net or gross revenue, over the order options'),
   conversion: conversionOptionsSchema
     .optional()
     .describe('default: Product Viewed → Order Completed when the workspace has both'),
@@ -29,7 +32,7 @@ export const insightOptionsSchema = z.strictObject({
 });
 export type InsightInput = z.input<typeof insightOptionsSchema>;
 
-export interface InsightOptions extends Omit<z.output<typeof insightOptionsSchema>, 'orders' | 'asOf'> {
+export interface InsightOptions extends Omit<z.output<typeof insightOptionsSchema>, 'orders' | 'asOf' | 'monetary'> {
   readonly asOf: Date;
   readonly orders: OrderOptions;
 }
@@ -42,7 +45,23 @@ export function parseInsightOptions(input: InsightInput, now: () => Date = () =>
     const first = issues[0];
     throw new UserError(first?.code ?? 'invalid_option', first?.message ?? 'invalid options', first?.path, 400, issues);
   }
-  const { asOf, orders, ...rest } = parsed.data;
+  const { asOf, orders, monetary, ...rest } = parsed.data;
   if (asOf && Number.isNaN(asOf.getTime())) throw new UserError('invalid_parameter', 'asOf is not a time', 'asOf', 400);
-  return { ...rest, asOf: asOf ?? now(), orders: orders ?? defaultOrderOptions };
+  const base = orders ?? defaultOrderOptions;
+  return { ...rest, asOf: asOf ?? now(), orders: monetary ? { ...base, monetary } : base };
+}
+
+/**
+ * `parseInsightOptions` with the order options taken from the workspace's analytics settings when the input names
+ * none, so insight counts the same orders and revenue as RFM and the computed traits.
+ */
+export async function resolveInsightOptions(
+  engine: Engine,
+  workspace: string,
+  input: InsightInput,
+  now: () => Date = () => new Date(),
+): Promise<InsightOptions> {
+  if (input.orders) return parseInsightOptions(input, now);
+  const { orders } = await readSettings(engine, workspace);
+  return parseInsightOptions({ ...input, orders }, now);
 }

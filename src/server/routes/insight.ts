@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { compareSegments } from '../../analytics/compare.js';
 import { workspaceWarnings } from '../../analytics/guards.js';
 import { type InsightInput, segmentInsight } from '../../analytics/insight/index.js';
-import { defaultOrderOptions } from '../../analytics/orders.js';
 import { overlapMatrix } from '../../analytics/overlap.js';
 import { UserError } from '../../errors.js';
 import { parseIntParam, parseTimeParam, wholeNumber } from '../../live/history/membership-at.js';
@@ -45,7 +44,7 @@ export function insightQuery(q: Query): InsightInput {
     ...(weeks === undefined ? {} : { retentionWeeks: weeks }),
     ...(top === undefined ? {} : { top }),
     ...(days === undefined ? {} : { eventDays: days }),
-    ...(monetary ? { orders: { ...defaultOrderOptions, monetary } } : {}),
+    ...(monetary ? { monetary } : {}),
   };
 }
 
