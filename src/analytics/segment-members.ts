@@ -1,9 +1,11 @@
 import type { Engine } from '../engines/engine.js';
 import type { Sql } from '../engines/sql.js';
 import { UserError } from '../errors.js';
+import { dependenciesOf } from '../live/dependencies.js';
 import { segmentIr } from '../segments/refresh.js';
 import { compileMembers } from '../segments/sql/compile.js';
 import { listSegments, type SavedSegment, segmentWithAll } from '../segments/store.js';
+import { TRAIT_FAMILIES } from './traits/definitions.js';
 
 /**
  * A saved segment's members as a relation (`SELECT user_id …`) compiled from its definition at `asOf`, rather than
@@ -13,6 +15,26 @@ import { listSegments, type SavedSegment, segmentWithAll } from '../segments/sto
 export interface SegmentRelation {
   readonly segment: SavedSegment;
   readonly members: Sql;
+  /** What the rule reads: insight leaves these out of "what distinguishes it", which they do by definition. */
+  readonly reads: RuleReads;
+}
+
+export interface RuleReads {
+  readonly traits: ReadonlySet<string>;
+  readonly events: ReadonlySet<string>;
+}
+
+/**
+ * The trait keys and event names a segment's rule reads (references included). A computed trait stands for its
+ * whole family: a rule on `rfm_segment` makes `r_score` and `f_score` distinguish it by construction too.
+ */
+export function ruleReads(segment: SavedSegment, saved: readonly SavedSegment[], asOf: Date): RuleReads {
+  const deps = dependenciesOf(segmentIr(segment, saved, asOf));
+  const traits = new Set(deps.traits);
+  for (const family of Object.values(TRAIT_FAMILIES)) {
+    if (family.some((trait) => traits.has(trait))) for (const trait of family) traits.add(trait);
+  }
+  return { traits, events: new Set(deps.events) };
 }
 
 export async function segmentMembers(
@@ -22,7 +44,11 @@ export async function segmentMembers(
   asOf: Date,
 ): Promise<SegmentRelation> {
   const { segment, saved } = await segmentWithAll(engine, workspace, idOrName);
-  return { segment, members: membersOf(engine, workspace, segment, saved, asOf) };
+  return {
+    segment,
+    members: membersOf(engine, workspace, segment, saved, asOf),
+    reads: ruleReads(segment, saved, asOf),
+  };
 }
 
 /** The relation of one segment among already-read saved segments (they resolve references). */
@@ -56,7 +82,11 @@ export async function segmentsMembers(
   });
   const twice = found.find((s, i) => found.findIndex((other) => other.id === s.id) !== i);
   if (twice) throw new UserError('duplicate_segment', `"${twice.name}" is named twice`, path, 400);
-  return found.map((segment) => ({ segment, members: membersOf(engine, workspace, segment, saved, asOf) }));
+  return found.map((segment) => ({
+    segment,
+    members: membersOf(engine, workspace, segment, saved, asOf),
+    reads: ruleReads(segment, saved, asOf),
+  }));
 }
 
 /** Checks how many segments a comparison names. */

@@ -68,6 +68,9 @@ const insight = z.object({
     events: z.array(item),
     tested: z.int(),
     significant: z.int().describe('items with q < 0.05'),
+    excluded: z
+      .object({ traits: z.array(z.string()), events: z.array(z.string()) })
+      .describe('what the rule reads (computed traits by family): left out, as they distinguish it by definition'),
   }),
   conversion: z
     .object({

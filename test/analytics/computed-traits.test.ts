@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { segmentInsight } from '../../src/analytics/insight/index.js';
 import { rfmReport } from '../../src/analytics/rfm/report.js';
 import { listRuns } from '../../src/analytics/runs.js';
 import { readSettings, writeSettings } from '../../src/analytics/settings.js';
@@ -126,6 +127,15 @@ describe('computed traits', () => {
     await writeSettings(engine, WS, {}, AS_OF);
     await refreshComputedTraits(engine, WS, { asOf: LATER, now: () => LATER });
     expect((await getSegment(engine, WS, 'Champions')).id).toBe(champions.id);
+    // What the rule reads does not "distinguish" the segment in its insight: the whole RFM family is left out.
+    const insight = await segmentInsight(engine, WS, 'Champions', { asOf: LATER });
+    expect(insight.headline.size).toBeGreaterThan(0);
+    expect(insight.distinguishing.excluded).toEqual({
+      traits: ['f_score', 'm_score', 'r_score', 'rfm_segment'],
+      events: [],
+    });
+    const keys = [...insight.distinguishing.traits, ...insight.distinguishing.numericTraits].map((item) => item.key);
+    expect(keys.filter((key) => insight.distinguishing.excluded.traits.includes(key))).toEqual([]);
   });
 });
 

@@ -187,7 +187,14 @@ onEachEngine((engine) => {
     it('handles an empty segment without dividing by zero', async () => {
       const got = await insight('shop', ['nobody']);
       expect(got.headline).toMatchObject({ size: 0, users: 10, share: 0, revenue: 0, aov: null, buyersShare: null });
-      expect(got.distinguishing).toEqual({ traits: [], numericTraits: [], events: [], tested: 0, significant: 0 });
+      expect(got.distinguishing).toEqual({
+        traits: [],
+        numericTraits: [],
+        events: [],
+        tested: 0,
+        significant: 0,
+        excluded: { traits: [], events: [] },
+      });
       expect(got.warnings.map((w) => w.code)).toEqual(['empty']);
     });
   });

@@ -73,6 +73,8 @@ export interface Distinguishing {
   readonly tested: number;
   /** Items with q < 0.05. */
   readonly significant: number;
+  /** Trait keys and event names left out because the segment's rule reads them (they distinguish it by definition). */
+  readonly excluded: { readonly traits: readonly string[]; readonly events: readonly string[] };
 }
 
 export interface DistinguishingOptions {
@@ -80,6 +82,8 @@ export interface DistinguishingOptions {
   readonly top: number;
   readonly eventDays: number;
   readonly minSupport: number;
+  /** Trait keys and event names not to test (what the rule itself reads). */
+  readonly exclude?: { readonly traits: ReadonlySet<string>; readonly events: ReadonlySet<string> };
 }
 
 /** The significance level insight reports against. */
@@ -280,9 +284,12 @@ export async function distinguishing(
   nOut: number,
   options: DistinguishingOptions,
 ): Promise<Distinguishing> {
-  const empty: Distinguishing = { traits: [], numericTraits: [], events: [], tested: 0, significant: 0 };
+  const skipTraits = options.exclude?.traits ?? new Set<string>();
+  const skipEvents = options.exclude?.events ?? new Set<string>();
+  const excluded = { traits: [...skipTraits].sort(), events: [...skipEvents].sort() };
+  const empty: Distinguishing = { traits: [], numericTraits: [], events: [], tested: 0, significant: 0, excluded };
   if (nIn === 0 || nOut === 0) return empty;
-  const keys = await traitKeys(engine, workspace);
+  const keys = (await traitKeys(engine, workspace)).filter((key) => !skipTraits.has(key));
   const [values, numeric, events] = await Promise.all([
     keys.length > 0 ? traitValueCounts(engine, workspace, members, keys) : Promise.resolve([]),
     keys.length > 0 ? numericTraitStats(engine, workspace, members, keys) : Promise.resolve(new Map()),
@@ -290,7 +297,9 @@ export async function distinguishing(
   ]);
 
   const traitItems = values.flatMap((c) => proportionItem('trait', c, nIn, nOut, options.minSupport) ?? []);
-  const eventItems = events.flatMap((c) => proportionItem('event', c, nIn, nOut, options.minSupport) ?? []);
+  const eventItems = events
+    .filter((c) => !skipEvents.has(c.key))
+    .flatMap((c) => proportionItem('event', c, nIn, nOut, options.minSupport) ?? []);
   const numericItems: Pending<NumericItem>[] = [];
   for (const [key, sides] of numeric) {
     if (!sides.in || !sides.out || sides.in.n < options.minSupport) continue;
@@ -327,5 +336,6 @@ export async function distinguishing(
     events: eventsRanked.slice(0, options.top),
     tested: all.length,
     significant: withQ.filter((item) => item.qValue < ALPHA).length,
+    excluded,
   };
 }

@@ -3,7 +3,7 @@ import type { Sql } from '../../engines/sql.js';
 import type { SegmentKind } from '../../segments/store.js';
 import type { LiveMode } from '../../segments/summary.js';
 import { type GuardInput, parseGuardOptions, segmentWarnings, sizeWarnings, type Warning } from '../guards.js';
-import { segmentMembers } from '../segment-members.js';
+import { type RuleReads, segmentMembers } from '../segment-members.js';
 import { type Conversion, conversion, defaultConversion } from './conversion.js';
 import { type Distinguishing, distinguishing } from './distinguishing.js';
 import { type Headline, headline } from './headline.js';
@@ -78,6 +78,7 @@ async function computeInsight(
   workspace: string,
   members: Sql,
   options: InsightOptions,
+  reads?: RuleReads,
 ): Promise<Omit<SegmentInsight, 'segment' | 'warnings'>> {
   const metrics = await insightMetrics(engine, workspace, members, options);
   const found = await distinguishing(
@@ -86,7 +87,7 @@ async function computeInsight(
     members,
     metrics.headline.size,
     metrics.headline.users - metrics.headline.size,
-    options,
+    reads ? { ...options, exclude: reads } : options,
   );
   return { asOf: options.asOf, ...metrics, distinguishing: found };
 }
@@ -100,8 +101,8 @@ export async function segmentInsight(
   context: InsightContext = {},
 ): Promise<SegmentInsight> {
   const options = await resolveInsightOptions(engine, workspace, input, context.now);
-  const { segment, members } = await segmentMembers(engine, workspace, idOrName, options.asOf);
-  const insight = await computeInsight(engine, workspace, members, options);
+  const { segment, members, reads } = await segmentMembers(engine, workspace, idOrName, options.asOf);
+  const insight = await computeInsight(engine, workspace, members, options, reads);
   const warnings = await segmentWarnings(engine, workspace, segment.id, {
     asOf: options.asOf,
     now: context.now?.() ?? new Date(),

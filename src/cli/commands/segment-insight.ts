@@ -107,6 +107,8 @@ function printInsight(ctx: CommandContext, r: SegmentInsight, eventDays: number)
   const d = r.distinguishing;
   ctx.out.line();
   ctx.out.line(`Distinguishing traits and events (${d.tested} tested, ${d.significant} with q < 0.05)`);
+  const left = [...d.excluded.traits, ...d.excluded.events].map(shown);
+  if (left.length > 0) ctx.out.line(`(left out because the rule reads them: ${left.join(', ')})`);
   const proportions = [...d.traits, ...d.events].map((item) => ({
     kind: item.kind,
     key: shown(item.key),
