@@ -8,6 +8,7 @@ export interface TraitWriteResult {
   readonly changedUsers: number;
 }
 
+const VALUES = 'strata_trait_values';
 const DELTA = 'strata_trait_delta';
 
 /**
@@ -30,19 +31,21 @@ export async function writeComputedTraits(
 ): Promise<TraitWriteResult> {
   const { asOf, at, runId } = stamp;
   const w = str(workspace);
+  // Computed once: the diff reads it once per trait.
+  await tx.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(VALUES)} AS ${computed}`);
   const perTrait = traits.map(
     (trait) =>
       sql`SELECT p.user_id, ${str(trait)} AS trait, to_json(c.${ident(trait)}) AS new_value,
             json_extract(p.traits, ${str(`$.${JSON.stringify(trait)}`)}) AS old_value
-          FROM profiles p LEFT JOIN (${computed}) c ON c.user_id = p.user_id
+          FROM profiles p LEFT JOIN ${ident(VALUES)} c ON c.user_id = p.user_id
           WHERE p.workspace = ${w}`,
   );
-  await tx.run(
-    sql`CREATE OR REPLACE TEMP TABLE ${ident(DELTA)} AS
-        SELECT user_id, trait, new_value FROM (${join(perTrait, ' UNION ALL ')}) d
-        WHERE CAST(new_value AS VARCHAR) IS DISTINCT FROM CAST(old_value AS VARCHAR)`,
-  );
   try {
+    await tx.run(
+      sql`CREATE OR REPLACE TEMP TABLE ${ident(DELTA)} AS
+          SELECT user_id, trait, new_value FROM (${join(perTrait, ' UNION ALL ')}) d
+          WHERE CAST(new_value AS VARCHAR) IS DISTINCT FROM CAST(old_value AS VARCHAR)`,
+    );
     await tx.run(
       sql`INSERT INTO trait_changes (workspace, trait, user_id, value_json, "at", run_id)
           SELECT ${w}, trait, user_id, new_value, ${ts(asOf)}, ${str(runId)} FROM ${ident(DELTA)}`,
@@ -70,5 +73,6 @@ export async function writeComputedTraits(
     return { changes, changedUsers: Number(users?.['users'] ?? 0) };
   } finally {
     await tx.run(sql`DROP TABLE IF EXISTS ${ident(DELTA)}`);
+    await tx.run(sql`DROP TABLE IF EXISTS ${ident(VALUES)}`);
   }
 }
