@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Workload, writeResults } from './harness.js';
+import { analyticsWorkload } from './workloads/analytics.js';
 import { importWorkload } from './workloads/import.js';
 import { liveWorkload } from './workloads/live.js';
 import { segmentsWorkload } from './workloads/segments.js';
 
-const workloads: readonly Workload[] = [importWorkload, segmentsWorkload, liveWorkload];
+const workloads: readonly Workload[] = [importWorkload, segmentsWorkload, liveWorkload, analyticsWorkload];
 
 function usage(): string {
   return [

@@ -41,8 +41,10 @@ export function valueTiers(
   config: ValueTiersConfig = defaultValueTiers,
 ): Sql {
   const positive = sql`(CASE WHEN monetary > 0 THEN monetary ELSE 0 END)`;
-  // An empty frame sums to NULL on DuckDB and 0 on ClickHouse: coalesce makes both 0.
-  const before = sql`coalesce(sum(${positive}) OVER (ORDER BY monetary DESC, user_id ASC
+  // An empty frame sums to NULL on DuckDB and 0 on ClickHouse: coalesce makes both 0. Amounts are ordered rounded to
+  // 6 decimals, as RFM ranks them: parallel sums of the same amounts differ in their last bits from run to run, which
+  // would let equal customers swap tiers instead of being ordered by user id.
+  const before = sql`coalesce(sum(${positive}) OVER (ORDER BY round(monetary, 6) DESC, user_id ASC
     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)`;
   const shared = sql`SELECT user_id, monetary,
       (CASE WHEN total > 0 THEN running / total END) AS cumulative_share

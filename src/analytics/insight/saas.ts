@@ -28,18 +28,25 @@ export interface Saas {
 }
 
 /**
- * A user's MRR at time T is the numeric `mrr` property of their latest event up to T that has one (the demo's
- * `Subscription Started/Changed/Canceled`; a cancellation carries `mrr: 0`). Ties at the same time are broken by
- * message id, so the answer is the same on every engine.
+ * Each user's MRR at asOf and at `before`: the numeric `mrr` property of their latest event up to that time that has
+ * one (the demo's `Subscription Started/Changed/Canceled`; a cancellation carries `mrr: 0`). Ties at the same time
+ * are broken by message id, so the answer is the same on every engine. One scan of the events for both times: the
+ * second window is partitioned by "at or before `before`".
  */
-function mrrAt(engine: Engine, workspace: string, at: Date): Sql {
+function mrrNowAndBefore(engine: Engine, workspace: string, asOf: Date, before: Date): Sql {
   const mrr = engine.dialect.jsonNumber(sql`properties`, ['mrr']);
-  return sql`SELECT user_id, mrr FROM (
-      SELECT user_id, mrr, row_number() OVER (PARTITION BY user_id ORDER BY ts DESC, message_id DESC) AS rn
-      FROM (SELECT user_id, ts, message_id, ${mrr} AS mrr FROM events
-            WHERE workspace = ${str(workspace)} AND user_id IS NOT NULL AND ts <= ${ts(at)}) AS e
-      WHERE mrr IS NOT NULL) AS r
-    WHERE rn = 1`;
+  const early = sql`(ts <= ${ts(before)})`;
+  return sql`SELECT user_id,
+        max(CASE WHEN rn_now = 1 THEN mrr END) AS mrr_now,
+        max(CASE WHEN early AND rn_early = 1 THEN mrr END) AS mrr_before
+      FROM (
+        SELECT user_id, mrr, ${early} AS early,
+          row_number() OVER (PARTITION BY user_id ORDER BY ts DESC, message_id DESC) AS rn_now,
+          row_number() OVER (PARTITION BY user_id, ${early} ORDER BY ts DESC, message_id DESC) AS rn_early
+        FROM (SELECT user_id, ts, message_id, ${mrr} AS mrr FROM events
+              WHERE workspace = ${str(workspace)} AND user_id IS NOT NULL AND ts <= ${ts(asOf)}) AS e
+        WHERE mrr IS NOT NULL) AS r
+      GROUP BY user_id`;
 }
 
 /** Subscription metrics of the members; null when no event up to asOf carries a numeric `mrr`. */
@@ -47,14 +54,13 @@ export async function saas(engine: Engine, workspace: string, members: Sql, asOf
   const before = new Date(asOf.getTime() - CHURN_WINDOW_DAYS * DAY_MS);
   const rows = await engine.query(
     sql`SELECT b.member AS member,
-               count(n.user_id) AS with_mrr,
-               sum(CASE WHEN n.mrr > 0 THEN n.mrr ELSE 0 END) AS mrr,
-               sum(CASE WHEN n.mrr > 0 THEN 1 ELSE 0 END) AS paying,
-               sum(CASE WHEN p.mrr > 0 THEN 1 ELSE 0 END) AS paying_before,
-               sum(CASE WHEN p.mrr > 0 AND NOT (n.mrr > 0) THEN 1 ELSE 0 END) AS churned
+               count(m.mrr_now) AS with_mrr,
+               sum(CASE WHEN m.mrr_now > 0 THEN m.mrr_now ELSE 0 END) AS mrr,
+               sum(CASE WHEN m.mrr_now > 0 THEN 1 ELSE 0 END) AS paying,
+               sum(CASE WHEN m.mrr_before > 0 THEN 1 ELSE 0 END) AS paying_before,
+               sum(CASE WHEN m.mrr_before > 0 AND NOT (m.mrr_now > 0) THEN 1 ELSE 0 END) AS churned
         FROM (${population(workspace, members)}) AS b
-        LEFT JOIN (${mrrAt(engine, workspace, asOf)}) AS n ON n.user_id = b.user_id
-        LEFT JOIN (${mrrAt(engine, workspace, before)}) AS p ON p.user_id = b.user_id
+        LEFT JOIN (${mrrNowAndBefore(engine, workspace, asOf, before)}) AS m ON m.user_id = b.user_id
         GROUP BY b.member`,
   );
   if (rows.every((row) => count(row['with_mrr']) === 0)) return null;
