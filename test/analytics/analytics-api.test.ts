@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engines/engine.js';
 import { createApiKey } from '../../src/keys/api-keys.js';
-import { ChangeFeed } from '../../src/live/feed.js';
-import { IngestQueue } from '../../src/live/ingest-queue.js';
 import { createApp } from '../../src/server/app.js';
-import { KeyCache } from '../../src/server/key-cache.js';
 import { analyticsPaths, analyticsSchemas } from '../../src/server/openapi-analytics.js';
-import { analyticsRoutes } from '../../src/server/routes/analytics.js';
 import { listen, type RunningServer } from '../../src/server/serve.js';
 import { memoryEngine, NOW, WS } from '../helpers.js';
 import { bearer, call } from '../server/harness.js';
 import { loadFixture } from './harness.js';
 
-/**
- * The analytics routes through a real server on loopback (DuckDB). The app is `createApp`'s; until `app.ts` mounts
- * the analytics routes, the test mounts them the same way (`/api/analytics`, behind the admin check).
- */
+/** The analytics routes of `createApp` through a real server on loopback (DuckDB). */
 
 const HOSTILE = 'b"ob, \'; DROP TABLE events; --';
 const AS_OF = '2024-03-11T00:00:00Z';
@@ -28,19 +21,6 @@ let get: (path: string, auth?: string | null) => ReturnType<typeof call>;
 beforeAll(async () => {
   engine = await memoryEngine();
   const app = createApp({ engine, now: () => NOW, version: 'test' });
-  if (!app.routes.some((r) => r.path === '/api/analytics/rfm')) {
-    const deps = {
-      engine,
-      now: () => NOW,
-      localToken: null,
-      version: 'test',
-      feed: new ChangeFeed(),
-      queue: new IngestQueue(engine),
-      keys: new KeyCache(),
-      live: null,
-    };
-    app.route('/api/analytics', analyticsRoutes(deps));
-  }
   server = await listen(app, { port: 0 });
   admin = (await createApiKey(engine, { workspace: WS, scope: 'admin', name: 'admin' })).key;
   get = (path, auth = bearer(admin)) => call(server.url, 'GET', path, auth === null ? {} : { auth });

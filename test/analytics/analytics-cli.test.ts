@@ -1,58 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAnalytics } from '../../src/cli/commands/analytics.js';
-import { registerRfm } from '../../src/cli/commands/rfm.js';
-import { buildProgram } from '../../src/cli/main.js';
-import type { Output } from '../../src/cli/output.js';
-import { state } from '../../src/cli/program.js';
 import { openEngine } from '../../src/engines/open.js';
-import { ChangeFeed } from '../../src/live/feed.js';
-import { IngestQueue } from '../../src/live/ingest-queue.js';
 import { createApp } from '../../src/server/app.js';
-import { KeyCache } from '../../src/server/key-cache.js';
 import { removeServerFile, writeServerFile } from '../../src/server/local-server.js';
-import { analyticsRoutes } from '../../src/server/routes/analytics.js';
 import { listen } from '../../src/server/serve.js';
+import { strata } from '../cli/capture.js';
 import { WS } from '../helpers.js';
 import { type EventRow, loadFixture } from './harness.js';
 
-/**
- * The real CLI in-process on a DuckDB file: locally, then through a server holding the file. Until `main.ts`
- * registers the commands (and `app.ts` mounts the routes), the test registers and mounts them the same way.
- */
+/** The real CLI in-process on a DuckDB file: locally, then through a server holding the file. */
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out: Output = {
-    json: (value) => {
-      stdout += `${JSON.stringify(value)}\n`;
-    },
-    line: (text = '') => {
-      stdout += `${text}\n`;
-    },
-    error: (text) => {
-      stderr += `${text}\n`;
-    },
-    isTTY: false,
-  };
-  state.exitCode = 0;
-  state.out = out;
-  const program = buildProgram();
-  if (!program.commands.some((c) => c.name() === 'rfm')) registerRfm(program);
-  if (!program.commands.some((c) => c.name() === 'lifecycle')) registerAnalytics(program);
-  for (const command of program.commands) command.exitOverride();
-  try {
-    await program.parseAsync(['node', 'strata', ...args]);
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    return { code: error.exitCode === 0 ? 0 : 2, stdout, stderr };
-  }
-  return { code: state.exitCode, stdout, stderr };
-}
+const cli = strata;
 
 const HOSTILE = 'o\'brien, "the"; DROP';
 const AS_OF = '2024-04-01T00:00:00Z';
@@ -174,19 +134,6 @@ describe('while a server holds the file', () => {
     const engine = await openEngine({ db });
     const token = 'local-test-token';
     const app = createApp({ engine, localToken: token, version: 'test' });
-    if (!app.routes.some((r) => r.path === '/api/analytics/rfm')) {
-      const deps = {
-        engine,
-        now: () => new Date(),
-        localToken: token,
-        version: 'test',
-        feed: new ChangeFeed(),
-        queue: new IngestQueue(engine),
-        keys: new KeyCache(),
-        live: null,
-      };
-      app.route('/api/analytics', analyticsRoutes(deps));
-    }
     const server = await listen(app, { port: 0 });
     await writeServerFile(db, { url: server.url, token, pid: process.pid });
     try {

@@ -6,7 +6,6 @@ import { createApiKey } from '../../src/keys/api-keys.js';
 import { createApp } from '../../src/server/app.js';
 import { components } from '../../src/server/openapi-components.js';
 import { qualityPaths, qualityReportSchema, qualitySchemas } from '../../src/server/openapi-quality.js';
-import { qualityRoutes } from '../../src/server/routes/quality.js';
 import { listen, type RunningServer } from '../../src/server/serve.js';
 import { bearer, call } from '../server/harness.js';
 import { type Fixture, loadFixture, onEachEngine, resetData } from './harness.js';
@@ -45,16 +44,9 @@ const FIXTURE: Fixture = {
 const byCode = (report: QualityReport): Record<QualityCode, QualityCheck> =>
   Object.fromEntries(report.checks.map((check) => [check.code, check])) as Record<QualityCode, QualityCheck>;
 
-/**
- * The app with the quality routes mounted as `app.ts` mounts them. Until that wiring lands, the test mounts them
- * itself; once it has, the app's own mounting is what is tested.
- */
+/** The app as `createApp` builds it, on a loopback port. */
 async function serve(engine: Engine): Promise<RunningServer> {
-  const app = createApp({ engine, now: () => NOW, version: 'test' });
-  if (!app.routes.some((route) => route.path === '/api/quality')) {
-    app.route('/api/quality', qualityRoutes({ engine, now: () => NOW }));
-  }
-  return listen(app, { port: 0 });
+  return listen(createApp({ engine, now: () => NOW, version: 'test' }), { port: 0 });
 }
 
 onEachEngine((engine) => {

@@ -1,20 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qualityReport } from '../../src/analytics/quality/report.js';
 import type { QualityReport } from '../../src/analytics/quality/types.js';
-import { registerQuality } from '../../src/cli/commands/quality.js';
-import { buildProgram } from '../../src/cli/main.js';
-import type { Output } from '../../src/cli/output.js';
-import { state } from '../../src/cli/program.js';
 import { openEngine } from '../../src/engines/open.js';
 import { createApp } from '../../src/server/app.js';
 import { removeServerFile, writeServerFile } from '../../src/server/local-server.js';
-import { qualityRoutes } from '../../src/server/routes/quality.js';
 import { listen, type RunningServer } from '../../src/server/serve.js';
-import type { Captured } from '../cli/capture.js';
+import { strata } from '../cli/capture.js';
 import { type Fixture, loadFixture, onEachEngine, resetData } from './harness.js';
 
 const WS = 'shop';
@@ -44,43 +38,6 @@ const FIXTURE: Fixture = {
     { id: 'a4', user: 'ghost', name: 'Page Viewed', at: '2024-05-04T00:00:00Z' },
   ],
 };
-
-/**
- * Runs the CLI in-process like `test/cli/capture.ts`, on a program that has `quality` (registered here until
- * `main.ts` registers it; then the real registration is what runs).
- */
-async function strata(...args: string[]): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const out: Output = {
-    json: (value) => {
-      stdout += `${JSON.stringify(value)}\n`;
-    },
-    line: (text = '') => {
-      stdout += `${text}\n`;
-    },
-    error: (text) => {
-      stderr += `${text}\n`;
-    },
-    isTTY: false,
-  };
-  const program = buildProgram();
-  if (!program.commands.some((command) => command.name() === 'quality')) {
-    registerQuality(program);
-    program.commands.at(-1)?.exitOverride();
-  }
-  state.exitCode = 0;
-  state.out = out;
-  let code: number;
-  try {
-    await program.parseAsync(['node', 'strata', ...args]);
-    code = state.exitCode;
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    code = error.exitCode === 0 ? 0 : 2;
-  }
-  return { code, stdout, stderr };
-}
 
 let dir: string;
 beforeAll(() => {
@@ -152,9 +109,6 @@ onEachEngine((engine) => {
     await resetData(engine());
     await loadFixture(engine(), WS, FIXTURE);
     const app = createApp({ engine: engine(), now: () => NOW, localToken: TOKEN, version: 'test' });
-    if (!app.routes.some((route) => route.path === '/api/quality')) {
-      app.route('/api/quality', qualityRoutes({ engine: engine(), now: () => NOW }));
-    }
     server = await listen(app, { port: 0 });
     // A server "holding" this file: the CLI must go through it instead of opening the file.
     db = join(dir, `held-${Math.random().toString(36).slice(2)}.duckdb`);
