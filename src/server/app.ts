@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { readSettings } from '../analytics/settings.js';
 import type { Engine } from '../engines/engine.js';
 import { ChangeFeed } from '../live/feed.js';
 import { IngestQueue } from '../live/ingest-queue.js';
@@ -79,6 +78,6 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/api/webhooks', webhookRoutes(deps));
   app.route('/api/quality', qualityRoutes(deps));
   app.route('/api/analytics', traitRoutes(deps));
-  app.route('/api/analytics', analyticsRoutes(deps, readSettings));
+  app.route('/api/analytics', analyticsRoutes(deps));
   return app;
 }

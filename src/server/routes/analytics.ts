@@ -1,29 +1,14 @@
 import { Hono } from 'hono';
-import { type JourneyConfig, journeySummary } from '../../analytics/journey.js';
+import { journeySummary } from '../../analytics/journey.js';
 import { lifecycleSummary, lifecycleUsers } from '../../analytics/lifecycle/summary.js';
-import type { LifecycleConfig } from '../../analytics/lifecycle/thresholds.js';
-import { defaultAsOf, defaultOrderOptions, type OrderOptions } from '../../analytics/orders.js';
+import { defaultAsOf, type OrderOptions } from '../../analytics/orders.js';
 import { RFM_CSV_HEADER, rfmCsvLine, rfmJsonLine } from '../../analytics/rfm/export.js';
-import type { RfmGroups } from '../../analytics/rfm/groups.js';
 import { rfmReport, rfmRows, rfmSummary } from '../../analytics/rfm/report.js';
-import { type ValueTiersConfig, valueTierSummary } from '../../analytics/value-tiers.js';
-import type { Engine } from '../../engines/engine.js';
+import { type AnalyticsSettings, readSettings } from '../../analytics/settings.js';
+import { valueTierSummary } from '../../analytics/value-tiers.js';
 import { UserError } from '../../errors.js';
 import { parseIntParam, parseTimeParam } from '../../live/history/membership-at.js';
 import type { AppEnv, ServerDeps } from '../context.js';
-
-/**
- * What the analyses may take from a workspace's settings; every part optional (defaults apply). The shape of
- * `AnalyticsSettings` (`src/analytics/settings.ts`), so its `readSettings` can be passed as the source.
- */
-export interface AnalyticsRouteSettings {
-  readonly orders?: OrderOptions;
-  readonly rfm?: { readonly groups?: RfmGroups | undefined };
-  readonly lifecycle?: LifecycleConfig;
-  readonly journey?: JourneyConfig;
-  readonly valueTiers?: ValueTiersConfig;
-}
-export type AnalyticsSettingsSource = (engine: Engine, workspace: string) => Promise<AnalyticsRouteSettings>;
 
 /** The largest JSON page; exports (`format=jsonl|csv`) stream every row instead. */
 export const MAX_PAGE = 10_000;
@@ -51,20 +36,17 @@ function flag(value: string | undefined, name: string): boolean {
 
 /**
  * `/api/analytics`: RFM (a page, an export, a summary), lifecycle stages, journey funnel and value tiers of the
- * caller's workspace. Group mappings and thresholds come from `settingsOf` (the workspace's analytics settings);
- * without it, the defaults.
+ * caller's workspace, with the order options, group mapping and thresholds of its analytics settings.
  */
-export function analyticsRoutes(deps: ServerDeps, settingsOf?: AnalyticsSettingsSource): Hono<AppEnv> {
+export function analyticsRoutes(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   type Ctx = { get(key: 'caller'): { workspace: string }; req: { query(name: string): string | undefined } };
   const ws = (c: Ctx) => c.get('caller').workspace;
-  const settings = async (c: Ctx): Promise<AnalyticsRouteSettings> =>
-    settingsOf ? settingsOf(deps.engine, ws(c)) : {};
+  const settings = (c: Ctx): Promise<AnalyticsSettings> => readSettings(deps.engine, ws(c));
   /** The order options: the settings', with `monetary` from the query when given. */
-  const orders = (c: Ctx, base: AnalyticsRouteSettings): OrderOptions => {
+  const orders = (c: Ctx, base: AnalyticsSettings): OrderOptions => {
     const monetary = oneOf(c.req.query('monetary'), 'monetary', ['net', 'gross'] as const);
-    const options = base.orders ?? defaultOrderOptions;
-    return monetary ? { ...options, monetary } : options;
+    return monetary ? { ...base.orders, monetary } : base.orders;
   };
   const asOfOf = (c: Ctx) => parseTimeParam(c.req.query('asOf'), 'asOf');
   const asOfOption = (asOf: Date | undefined) => (asOf ? { asOf } : {});
@@ -73,7 +55,7 @@ export function analyticsRoutes(deps: ServerDeps, settingsOf?: AnalyticsSettings
     const format = oneOf(c.req.query('format'), 'format', ['json', 'jsonl', 'csv'] as const) ?? 'json';
     const asked = asOfOf(c);
     const base = await settings(c);
-    const options = { orders: orders(c, base), ...(base.rfm?.groups ? { groups: base.rfm.groups } : {}) };
+    const options = { orders: orders(c, base), ...(base.rfm.groups ? { groups: base.rfm.groups } : {}) };
     const offset = pageParam(c.req.query('offset'), 'offset', Number.MAX_SAFE_INTEGER) ?? 0;
     if (format === 'json') {
       const limit = pageParam(c.req.query('limit'), 'limit', MAX_PAGE) ?? DEFAULT_PAGE;
@@ -121,7 +103,7 @@ export function analyticsRoutes(deps: ServerDeps, settingsOf?: AnalyticsSettings
       await rfmSummary(deps.engine, ws(c), {
         orders: orders(c, base),
         ...asOfOption(asOf),
-        ...(base.rfm?.groups ? { groups: base.rfm.groups } : {}),
+        ...(base.rfm.groups ? { groups: base.rfm.groups } : {}),
       }),
     );
   });
@@ -130,7 +112,7 @@ export function analyticsRoutes(deps: ServerDeps, settingsOf?: AnalyticsSettings
     const asOf = asOfOf(c);
     const users = flag(c.req.query('users'), 'users');
     const base = await settings(c);
-    const options = { orders: orders(c, base), config: base.lifecycle ?? {}, ...asOfOption(asOf) };
+    const options = { orders: orders(c, base), config: base.lifecycle, ...asOfOption(asOf) };
     if (!users) return c.json(await lifecycleSummary(deps.engine, ws(c), options));
     const limit = pageParam(c.req.query('limit'), 'limit', MAX_PAGE) ?? DEFAULT_PAGE;
     const offset = pageParam(c.req.query('offset'), 'offset', Number.MAX_SAFE_INTEGER) ?? 0;
@@ -143,7 +125,7 @@ export function analyticsRoutes(deps: ServerDeps, settingsOf?: AnalyticsSettings
     return c.json(
       await journeySummary(deps.engine, ws(c), {
         ...asOfOption(asOf),
-        ...(base.journey ? { config: base.journey } : {}),
+        config: base.journey,
       }),
     );
   });
@@ -155,7 +137,7 @@ export function analyticsRoutes(deps: ServerDeps, settingsOf?: AnalyticsSettings
       await valueTierSummary(deps.engine, ws(c), {
         orders: orders(c, base),
         ...asOfOption(asOf),
-        ...(base.valueTiers ? { config: base.valueTiers } : {}),
+        config: base.valueTiers,
       }),
     );
   });
