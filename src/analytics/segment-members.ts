@@ -2,6 +2,7 @@ import type { Engine } from '../engines/engine.js';
 import type { Sql } from '../engines/sql.js';
 import { UserError } from '../errors.js';
 import { dependenciesOf } from '../live/dependencies.js';
+import type { SegmentIr } from '../segments/ir/nodes.js';
 import { segmentIr } from '../segments/refresh.js';
 import { compileMembers } from '../segments/sql/compile.js';
 import { listSegments, type SavedSegment, segmentWithAll } from '../segments/store.js';
@@ -28,8 +29,8 @@ export interface RuleReads {
  * The trait keys and event names a segment's rule reads (references included). A computed trait stands for its
  * whole family: a rule on `rfm_segment` makes `r_score` and `f_score` distinguish it by construction too.
  */
-export function ruleReads(segment: SavedSegment, saved: readonly SavedSegment[], asOf: Date): RuleReads {
-  const deps = dependenciesOf(segmentIr(segment, saved, asOf));
+function readsOf(ir: SegmentIr): RuleReads {
+  const deps = dependenciesOf(ir);
   const traits = new Set(deps.traits);
   for (const family of Object.values(TRAIT_FAMILIES)) {
     if (family.some((trait) => traits.has(trait))) for (const trait of family) traits.add(trait);
@@ -44,14 +45,22 @@ export async function segmentMembers(
   asOf: Date,
 ): Promise<SegmentRelation> {
   const { segment, saved } = await segmentWithAll(engine, workspace, idOrName);
-  return {
-    segment,
-    members: membersOf(engine, workspace, segment, saved, asOf),
-    reads: ruleReads(segment, saved, asOf),
-  };
+  return relationOf(engine, workspace, segment, saved, asOf);
 }
 
-/** The relation of one segment among already-read saved segments (they resolve references). */
+/** The relation of one segment among already-read saved segments (they resolve references), lowered once. */
+function relationOf(
+  engine: Engine,
+  workspace: string,
+  segment: SavedSegment,
+  saved: readonly SavedSegment[],
+  asOf: Date,
+): SegmentRelation {
+  const ir = segmentIr(segment, saved, asOf);
+  return { segment, members: compileMembers(ir, engine.dialect, { workspace }), reads: readsOf(ir) };
+}
+
+/** The members relation of one segment among already-read saved segments. */
 export function membersOf(
   engine: Engine,
   workspace: string,
@@ -59,7 +68,7 @@ export function membersOf(
   saved: readonly SavedSegment[],
   asOf: Date,
 ): Sql {
-  return compileMembers(segmentIr(segment, saved, asOf), engine.dialect, { workspace });
+  return relationOf(engine, workspace, segment, saved, asOf).members;
 }
 
 /**
@@ -82,11 +91,7 @@ export async function segmentsMembers(
   });
   const twice = found.find((s, i) => found.findIndex((other) => other.id === s.id) !== i);
   if (twice) throw new UserError('duplicate_segment', `"${twice.name}" is named twice`, path, 400);
-  return found.map((segment) => ({
-    segment,
-    members: membersOf(engine, workspace, segment, saved, asOf),
-    reads: ruleReads(segment, saved, asOf),
-  }));
+  return found.map((segment) => relationOf(engine, workspace, segment, saved, asOf));
 }
 
 /** Checks how many segments a comparison names. */
