@@ -5,6 +5,14 @@ import { lifecycleConfigSchema } from '../analytics/lifecycle/thresholds.js';
 import { rfmGroupsSchema } from '../analytics/rfm/groups.js';
 import { VALUE_TIERS, valueTiersConfigSchema } from '../analytics/value-tiers.js';
 import { type JsonSchema, ref, schemasFromZod } from './openapi-components.js';
+import {
+  adminErrors,
+  adminOperation,
+  errorResponse as error,
+  type Operation,
+  jsonResponse as ok,
+  queryParam as query,
+} from './openapi-operations.js';
 import { MAX_PAGE } from './routes/analytics.js';
 
 /**
@@ -12,9 +20,6 @@ import { MAX_PAGE } from './routes/analytics.js';
  * thresholds, journey mapping, tier cut-offs) are the Zod schemas the library validates with; the answers are
  * described here for the document only. Definitions and rules: docs/analytics.md.
  */
-
-type Operation = Record<string, unknown>;
-const ADMIN = [{ bearerAuth: [] }];
 
 const asOf = z.iso.datetime().nullable().describe('the as-of time used; null when there is nothing to analyse');
 const share = z.number().min(0).max(1);
@@ -144,23 +149,10 @@ export function analyticsSchemas(): Record<string, JsonSchema> {
   return schemasFromZod(named, descriptions);
 }
 
-const ok = (description: string, schema: JsonSchema) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const error = (description: string) => ok(description, ref('Error'));
 const errors = {
   400: error('a bad query parameter: `path` names it (invalid_parameter)'),
-  401: error('missing, unknown or revoked key'),
-  403: error('a write key: /api needs an admin key'),
+  ...adminErrors,
 };
-const query = (name: string, description: string, schema: JsonSchema = { type: 'string' }) => ({
-  name,
-  in: 'query',
-  required: false,
-  description,
-  schema,
-});
 const asOfParam = (fallback: string) =>
   query('asOf', `as-of time (ISO-8601; without a zone, UTC; default: ${fallback})`, {
     type: 'string',
@@ -177,12 +169,7 @@ const limit = query('limit', `page size, at most ${MAX_PAGE} (default 100; expor
   minimum: 0,
 });
 const offset = query('offset', 'rows to skip', { type: 'integer', minimum: 0 });
-const op = (summary: string, rest: Operation): Operation => ({
-  tags: ['analytics'],
-  summary,
-  security: ADMIN,
-  ...rest,
-});
+const op = adminOperation('analytics');
 
 export function analyticsPaths(): Record<string, Record<string, Operation>> {
   return {

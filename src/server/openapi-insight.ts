@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import { type JsonSchema, ref, schemasFromZod } from './openapi-components.js';
+import {
+  adminErrors,
+  adminOperation,
+  errorResponse as error,
+  type Operation,
+  jsonResponse as ok,
+  queryParam as query,
+} from './openapi-operations.js';
 
 /**
  * The segment insight, compare, overlap and warnings operations of the OpenAPI document. They take only query
  * parameters; the answers are described here with Zod for the document (see `src/analytics/`).
  */
-
-type Operation = Record<string, unknown>;
-const ADMIN = [{ bearerAuth: [] }];
 
 const time = z.iso.datetime();
 const share = z.number().nullable().describe('0–1; null when the denominator is 0');
@@ -159,24 +164,11 @@ export function insightSchemas(): Record<string, JsonSchema> {
   return schemasFromZod(named, descriptions);
 }
 
-const ok = (description: string, schema: JsonSchema) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const error = (description: string) => ok(description, ref('Error'));
 const errors = {
   400: error('invalid query parameter: the code and the parameter name as path'),
-  401: error('missing, unknown or revoked key'),
-  403: error('a write key: /api needs an admin key'),
+  ...adminErrors,
   404: error('no such segment'),
 };
-const query = (name: string, description: string) => ({
-  name,
-  in: 'query',
-  required: false,
-  description,
-  schema: { type: 'string' },
-});
 const asOf = query('asOf', 'evaluation time, ISO-8601 (default: now)');
 const segmentsParam = {
   name: 'segments',
@@ -191,7 +183,7 @@ const conversionParams = [
   query('withinDays', 'count `to` only this many days after the first `from` (1–3650)'),
   query('monetary', 'net (default: orders minus refunds) or gross'),
 ];
-const op = (summary: string, rest: Operation): Operation => ({ tags: ['insight'], summary, security: ADMIN, ...rest });
+const op = adminOperation('insight');
 
 export function insightPaths(): Record<string, Record<string, Operation>> {
   return {

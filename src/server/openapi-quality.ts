@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { MAX_SAMPLES, QUALITY_DEFAULTS } from '../analytics/quality/options.js';
 import { type JsonSchema, ref, schemasFromZod } from './openapi-components.js';
+import {
+  ADMIN_SECURITY,
+  errorResponse as error,
+  type Operation,
+  jsonResponse as ok,
+  queryParam as query,
+} from './openapi-operations.js';
 
 /**
  * The `/api/quality` operation of the OpenAPI document and its schemas, described here for the document only (the
  * report's TypeScript types are in `analytics/quality/types.ts`). What each check means: docs/analytics.md.
  */
-
-type Operation = Record<string, unknown>;
-const ADMIN = [{ bearerAuth: [] }];
 
 const severity = z.enum(['ok', 'info', 'warning', 'error']);
 const code = z.enum([
@@ -84,23 +88,13 @@ export function qualitySchemas(): Record<string, JsonSchema> {
   return schemasFromZod(named, descriptions);
 }
 
-const ok = (description: string, schema: JsonSchema) => ({ description, content: { 'application/json': { schema } } });
-const error = (description: string) => ok(description, ref('Error'));
-const query = (name: string, description: string, schema: JsonSchema = { type: 'string' }) => ({
-  name,
-  in: 'query',
-  required: false,
-  description,
-  schema,
-});
-
 export function qualityPaths(): Record<string, Record<string, Operation>> {
   return {
     '/api/quality': {
       get: {
         tags: ['quality'],
         summary: 'The data quality report: checks with severity, counts, shares and examples',
-        security: ADMIN,
+        security: ADMIN_SECURITY,
         parameters: [
           query('ancientBefore', 'events dated before this are reported (ISO-8601; default 2000-01-01)', {
             type: 'string',

@@ -1,29 +1,22 @@
 import { ref } from './openapi-components.js';
+import {
+  adminErrors,
+  adminOperation,
+  errorResponse as error,
+  type Operation,
+  jsonResponse as ok,
+  queryParam as query,
+} from './openapi-operations.js';
 
 /** The `/api/segments` operations of the OpenAPI document (schemas are components generated from Zod). */
 
-type Operation = Record<string, unknown>;
-const ADMIN = [{ bearerAuth: [] }];
-const ok = (description: string, schema: Record<string, unknown> = { type: 'object' }) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const error = (description: string) => ok(description, ref('Error'));
 const errors = {
   400: error('invalid request'),
-  401: error('missing, unknown or revoked key'),
-  403: error('a write key: /api needs an admin key'),
+  ...adminErrors,
 };
 const notFound = { 404: error('no such segment') };
 const invalid = { 422: error('an invalid definition: every issue with its code and path') };
 const id = { name: 'id', in: 'path', required: true, description: 'segment id or name', schema: { type: 'string' } };
-const query = (name: string, description: string) => ({
-  name,
-  in: 'query',
-  required: false,
-  description,
-  schema: { type: 'string' },
-});
 const typed = (name: string, description: string, schema: Record<string, unknown>) => ({
   ...query(name, description),
   schema,
@@ -122,7 +115,7 @@ const migrationResult = object({
   total: count,
 });
 const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
-const op = (summary: string, rest: Operation): Operation => ({ tags: ['segments'], summary, security: ADMIN, ...rest });
+const op = adminOperation('segments');
 
 export function segmentPaths(): Record<string, Record<string, Operation>> {
   return {

@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { analyticsSettingsSchema } from '../analytics/settings.js';
 import { COMPUTED_TRAITS } from '../analytics/traits/definitions.js';
 import { type JsonSchema, ref, schemasFromZod } from './openapi-components.js';
+import {
+  adminErrors,
+  adminOperation,
+  errorResponse as error,
+  type Operation,
+  jsonResponse as ok,
+  queryParam as query,
+} from './openapi-operations.js';
 import { traitsRefreshBody } from './routes/traits.js';
 
 /**
@@ -9,8 +17,6 @@ import { traitsRefreshBody } from './routes/traits.js';
  * bodies are the Zod schemas the routes validate with; the answers are described here for the document only.
  */
 
-type Operation = Record<string, unknown>;
-const ADMIN = [{ bearerAuth: [] }];
 const time = z.iso.datetime();
 
 const run = z.object({
@@ -83,35 +89,17 @@ export function traitSchemas(): Record<string, JsonSchema> {
   });
 }
 
-const ok = (description: string, schema: JsonSchema) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const error = (description: string) => ok(description, ref('Error'));
 const errors = {
   400: error('a parameter is not valid (its name is the error path)'),
-  401: error('missing, unknown or revoked key'),
-  403: error('a write key: /api needs an admin key'),
+  ...adminErrors,
 };
-const query = (name: string, description: string, schema: JsonSchema, required = false) => ({
-  name,
-  in: 'query',
-  required,
-  description,
-  schema,
-});
 const traitParam = {
   name: 'trait',
   in: 'path',
   required: true,
   schema: { type: 'string', enum: [...COMPUTED_TRAITS] },
 };
-const op = (summary: string, rest: Operation): Operation => ({
-  tags: ['analytics'],
-  summary,
-  security: ADMIN,
-  ...rest,
-});
+const op = adminOperation('analytics');
 
 export function traitPaths(): Record<string, Record<string, Operation>> {
   return {

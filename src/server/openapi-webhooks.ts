@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { type JsonSchema, ref, schemasFromZod } from './openapi-components.js';
+import {
+  adminErrors,
+  adminOperation,
+  errorResponse as error,
+  type Operation,
+  jsonResponse as ok,
+} from './openapi-operations.js';
 import { createWebhookBody, replayWebhookBody, updateWebhookBody } from './routes/webhooks.js';
 
 /**
  * The `/api/webhooks` operations of the OpenAPI document and their schemas: the request bodies are the Zod schemas
  * the routes validate with; the answers and the delivered event are described here for the document only.
  */
-
-type Operation = Record<string, unknown>;
-const ADMIN = [{ bearerAuth: [] }];
 
 const time = z.iso.datetime();
 const webhookStatus = z.object({
@@ -76,20 +80,14 @@ export function webhookSchemas(): Record<string, JsonSchema> {
   return schemasFromZod(named, descriptions);
 }
 
-const ok = (description: string, schema: JsonSchema = { type: 'object' }) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const error = (description: string) => ok(description, ref('Error'));
 const errors = {
   400: error('invalid request: every issue with its code and path'),
-  401: error('missing, unknown or revoked key'),
-  403: error('a write key: /api needs an admin key'),
+  ...adminErrors,
 };
 const notFound = { 404: error('no such webhook') };
 const id = { name: 'id', in: 'path', required: true, description: 'webhook id', schema: { type: 'string' } };
 const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
-const op = (summary: string, rest: Operation): Operation => ({ tags: ['webhooks'], summary, security: ADMIN, ...rest });
+const op = adminOperation('webhooks');
 
 export function webhookPaths(): Record<string, Record<string, Operation>> {
   return {
