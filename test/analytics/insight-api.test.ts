@@ -4,7 +4,8 @@ import { refreshAll } from '../../src/segments/refresh.js';
 import { createSegment, createStaticSegment } from '../../src/segments/store.js';
 import { memoryEngine, WS } from '../helpers.js';
 import { bearer, call, type Harness, startHarness } from '../server/harness.js';
-import { type EventRow, loadFixture } from './harness.js';
+import { loadFixture } from './harness.js';
+import { SHOP_EVENTS } from './shop-events.js';
 
 /**
  * The insight routes through a real server on DuckDB (segments are saved with the store, which writes with DuckDB
@@ -14,23 +15,7 @@ import { type EventRow, loadFixture } from './harness.js';
 const AS_OF = '2024-06-01T00:00:00.000Z';
 const BUYERS = `Buy\\, "ers"'; DROP TABLE segments; --`;
 
-const events: EventRow[] = [
-  { user: 'm1', name: 'Product Viewed', at: '2024-05-01T00:00:00Z' },
-  { user: 'm1', name: 'Order Completed', at: '2024-05-10T00:00:00Z', revenue: 100 },
-  { user: 'm1', name: 'Order Completed', at: '2024-05-20T00:00:00Z', revenue: 50 },
-  { user: 'm1', name: 'Order Refunded', at: '2024-05-25T00:00:00Z', revenue: -30 },
-  { user: 'm2', name: 'Order Completed', at: '2024-04-01T00:00:00Z', revenue: 80 },
-  { user: 'm2', name: 'Product Viewed', at: '2024-04-05T00:00:00Z' },
-  { user: 'm3', name: 'Product Viewed', at: '2024-05-30T00:00:00Z' },
-  { user: 'm3', name: 'Order Completed', at: '2024-06-02T00:00:00Z', revenue: 40 },
-  { user: 'm4', name: 'Product Viewed', at: '2024-03-01T00:00:00Z' },
-  { user: 'n1', name: 'Product Viewed', at: '2024-04-25T00:00:00Z' },
-  { user: 'n1', name: 'Order Completed', at: '2024-05-01T00:00:00Z', revenue: 200 },
-  { user: 'n2', name: 'Product Viewed', at: '2024-04-01T00:00:00Z' },
-  { user: 'n2', name: 'Order Completed', at: '2024-05-15T00:00:00Z', revenue: 60 },
-  { user: 'n2', name: 'Order Completed', at: '2024-05-16T00:00:00Z', revenue: 20 },
-  { user: 'n3', name: 'Product Viewed', at: '2024-05-01T00:00:00Z' },
-];
+const events = SHOP_EVENTS;
 
 let h: Harness;
 const get = (path: string) => call(h.url, 'GET', path, { auth: bearer(h.admin) });

@@ -9,6 +9,7 @@ import { createSegment, createStaticSegment } from '../../src/segments/store.js'
 import { type RunningServer, startServer } from '../../src/server/serve.js';
 import { strata } from '../cli/capture.js';
 import { type EventRow, loadFixture } from './harness.js';
+import { SHOP_EVENTS } from './shop-events.js';
 
 /**
  * `strata segment insight|compare|overlap|warnings` on a DuckDB file, directly and through a running server (the
@@ -20,22 +21,8 @@ const AS_OF = '2024-06-01T00:00:00Z';
 const HOSTILE = `Buy\\, "ers"'; DROP TABLE segments; --`;
 
 const events: EventRow[] = [
-  { user: 'm1', name: 'Product Viewed', at: '2024-05-01T00:00:00Z' },
+  ...SHOP_EVENTS,
   { user: 'm1', name: 'Subscription Started', at: '2024-05-01T00:00:00Z', properties: { mrr: 49 } },
-  { user: 'm1', name: 'Order Completed', at: '2024-05-10T00:00:00Z', revenue: 100 },
-  { user: 'm1', name: 'Order Completed', at: '2024-05-20T00:00:00Z', revenue: 50 },
-  { user: 'm1', name: 'Order Refunded', at: '2024-05-25T00:00:00Z', revenue: -30 },
-  { user: 'm2', name: 'Order Completed', at: '2024-04-01T00:00:00Z', revenue: 80 },
-  { user: 'm2', name: 'Product Viewed', at: '2024-04-05T00:00:00Z' },
-  { user: 'm3', name: 'Product Viewed', at: '2024-05-30T00:00:00Z' },
-  { user: 'm3', name: 'Order Completed', at: '2024-06-02T00:00:00Z', revenue: 40 },
-  { user: 'm4', name: 'Product Viewed', at: '2024-03-01T00:00:00Z' },
-  { user: 'n1', name: 'Product Viewed', at: '2024-04-25T00:00:00Z' },
-  { user: 'n1', name: 'Order Completed', at: '2024-05-01T00:00:00Z', revenue: 200 },
-  { user: 'n2', name: 'Product Viewed', at: '2024-04-01T00:00:00Z' },
-  { user: 'n2', name: 'Order Completed', at: '2024-05-15T00:00:00Z', revenue: 60 },
-  { user: 'n2', name: 'Order Completed', at: '2024-05-16T00:00:00Z', revenue: 20 },
-  { user: 'n3', name: 'Product Viewed', at: '2024-05-01T00:00:00Z' },
 ];
 
 let dir: string;

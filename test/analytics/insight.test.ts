@@ -6,6 +6,7 @@ import { join, type Sql, sql, str, trusted } from '../../src/engines/sql.js';
 import { UserError } from '../../src/errors.js';
 import { segments, staticMembers, type Table } from '../../src/store/tables.js';
 import { type EventRow, loadFixture, onEachEngine, type ProfileRow, resetData } from './harness.js';
+import { SHOP_EVENTS } from './shop-events.js';
 
 /**
  * Segment insight on both engines, one small workspace per concern so every number can be worked out by hand:
@@ -49,21 +50,7 @@ const SHOP_MEMBERS = ['m1', 'm2', 'm3', 'm4'];
 const shop = {
   profiles: ['m1', 'm2', 'm3', 'm4', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6'].map((id) => ({ id })),
   events: [
-    { user: 'm1', name: 'Product Viewed', at: '2024-05-01T00:00:00Z' },
-    { user: 'm1', name: 'Order Completed', at: '2024-05-10T00:00:00Z', revenue: 100 },
-    { user: 'm1', name: 'Order Completed', at: '2024-05-20T00:00:00Z', revenue: 50 },
-    { user: 'm1', name: 'Order Refunded', at: '2024-05-25T00:00:00Z', revenue: -30 },
-    { user: 'm2', name: 'Order Completed', at: '2024-04-01T00:00:00Z', revenue: 80 },
-    { user: 'm2', name: 'Product Viewed', at: '2024-04-05T00:00:00Z' },
-    { user: 'm3', name: 'Product Viewed', at: '2024-05-30T00:00:00Z' },
-    { user: 'm3', name: 'Order Completed', at: '2024-06-02T00:00:00Z', revenue: 40 },
-    { user: 'm4', name: 'Product Viewed', at: '2024-03-01T00:00:00Z' },
-    { user: 'n1', name: 'Product Viewed', at: '2024-04-25T00:00:00Z' },
-    { user: 'n1', name: 'Order Completed', at: '2024-05-01T00:00:00Z', revenue: 200 },
-    { user: 'n2', name: 'Product Viewed', at: '2024-04-01T00:00:00Z' },
-    { user: 'n2', name: 'Order Completed', at: '2024-05-15T00:00:00Z', revenue: 60 },
-    { user: 'n2', name: 'Order Completed', at: '2024-05-16T00:00:00Z', revenue: 20 },
-    { user: 'n3', name: 'Product Viewed', at: '2024-05-01T00:00:00Z' },
+    ...SHOP_EVENTS,
     { user: 'n3', name: HOSTILE_EVENT, at: '2024-05-02T00:00:00Z' },
     { user: null, anonymousId: 'anon', name: 'Order Completed', at: '2024-05-02T00:00:00Z', revenue: 999 },
   ] satisfies EventRow[],
