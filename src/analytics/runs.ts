@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Engine, Row } from '../engines/engine.js';
-import { int, json, sql, str, ts } from '../engines/sql.js';
+import { int, join, json, sql, str, ts } from '../engines/sql.js';
 import { UserError } from '../errors.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed';
@@ -99,9 +99,13 @@ export const RUNS_LIMIT = 1000;
 export async function listRuns(
   engine: Engine,
   workspace: string,
-  options: { kind?: string; limit?: number } = {},
+  options: { kind?: string; kinds?: readonly string[]; limit?: number } = {},
 ): Promise<AnalyticsRun[]> {
-  const kind = options.kind === undefined ? sql`` : sql`AND kind = ${str(options.kind)}`;
+  const kinds = options.kind === undefined ? options.kinds : [options.kind];
+  const kind =
+    kinds === undefined
+      ? sql``
+      : sql`AND kind IN (${join(kinds.length > 0 ? kinds.map((k) => sql`${str(k)}`) : [sql`NULL`])})`;
   const rows = await engine.query(
     sql`SELECT * FROM analytics_runs WHERE workspace = ${str(workspace)} ${kind}
         ORDER BY started_at DESC, id DESC LIMIT ${int(Math.min(options.limit ?? 50, RUNS_LIMIT))}`,

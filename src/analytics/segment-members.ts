@@ -6,7 +6,7 @@ import type { SegmentIr } from '../segments/ir/nodes.js';
 import { segmentIr } from '../segments/refresh.js';
 import { compileMembers } from '../segments/sql/compile.js';
 import { listSegments, type SavedSegment, segmentWithAll } from '../segments/store.js';
-import { TRAIT_FAMILIES } from './traits/definitions.js';
+import { TRAIT_GROUPS } from './traits/definitions.js';
 
 /**
  * A saved segment's members as a relation (`SELECT user_id …`) compiled from its definition at `asOf`, rather than
@@ -32,7 +32,7 @@ export interface RuleReads {
 function readsOf(ir: SegmentIr): RuleReads {
   const deps = dependenciesOf(ir);
   const traits = new Set(deps.traits);
-  for (const family of Object.values(TRAIT_FAMILIES)) {
+  for (const family of TRAIT_GROUPS) {
     if (family.some((trait) => traits.has(trait))) for (const trait of family) traits.add(trait);
   }
   return { traits, events: new Set(deps.events) };

@@ -9,6 +9,7 @@ import {
   events,
   identities,
   ingestLog,
+  modelScores,
   profiles,
   schemaMigrations,
   segmentChanges,
@@ -56,6 +57,11 @@ export const migrations: readonly Migration[] = [
     version: 4,
     name: 'analytics settings, analytics runs, computed trait history',
     up: create(analyticsSettings, analyticsRuns, traitChanges),
+  },
+  {
+    version: 5,
+    name: 'model scores',
+    up: create(modelScores),
   },
 ];
 

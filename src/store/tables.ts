@@ -324,3 +324,21 @@ export const traitChanges: Table = {
   ],
   sortKey: ['workspace', 'trait', 'user_id', 'at'],
 };
+
+/**
+ * The latest scores of each predictive model (`clv`, `churn`, `cluster`) per user: what the model's last successful
+ * run wrote into the profiles as computed traits, kept whole (every output, not only the traits) and tied to that
+ * run, so `GET /api/models/:kind/scores` and exports read one model's answers without re-running it.
+ */
+export const modelScores: Table = {
+  name: 'model_scores',
+  columns: [
+    col('workspace', 'string'),
+    col('kind', 'string'),
+    col('user_id', 'string'),
+    col('run_id', 'string'),
+    col('scores', 'json'),
+  ],
+  primaryKey: ['workspace', 'kind', 'user_id'],
+  sortKey: ['workspace', 'kind', 'user_id'],
+};

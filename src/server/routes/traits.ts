@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { getRun, listRuns, RUNS_LIMIT } from '../../analytics/runs.js';
 import { readSettings, writeSettings } from '../../analytics/settings.js';
-import { COMPUTED_TRAITS } from '../../analytics/traits/definitions.js';
+import { CATEGORICAL_TRAITS } from '../../analytics/traits/definitions.js';
 import { traitDistribution, traitMigration, userTraitHistory } from '../../analytics/traits/history.js';
 import { refreshComputedTraits } from '../../analytics/traits/refresh.js';
 import { UserError } from '../../errors.js';
@@ -47,7 +47,7 @@ export function traitRoutes(deps: ServerDeps): Hono<AppEnv> {
   app.get('/traits', async (c) => {
     const at = parseTimeParam(c.req.query('at'), 'at') ?? deps.now();
     const traits = [];
-    for (const trait of COMPUTED_TRAITS) traits.push(await traitDistribution(deps.engine, ws(c), trait, at));
+    for (const trait of CATEGORICAL_TRAITS) traits.push(await traitDistribution(deps.engine, ws(c), trait, at));
     return c.json({ at, traits });
   });
 
