@@ -4,6 +4,7 @@ import { registerAnalytics } from './commands/analytics.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
+import { registerModels } from './commands/models.js';
 import { registerQuality } from './commands/quality.js';
 import { registerRfm } from './commands/rfm.js';
 import { registerSegment } from './commands/segment.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerTraits(program);
   registerQuality(program);
   registerSettings(program);
+  registerModels(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

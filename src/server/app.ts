@@ -12,6 +12,7 @@ import { analyticsRoutes } from './routes/analytics.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { insightRoutes } from './routes/insight.js';
 import { keyRoutes } from './routes/keys.js';
+import { modelRoutes } from './routes/models.js';
 import { profileRoutes } from './routes/profiles.js';
 import { qualityRoutes } from './routes/quality.js';
 import { segmentRoutes } from './routes/segments.js';
@@ -79,5 +80,6 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/api/quality', qualityRoutes(deps));
   app.route('/api/analytics', traitRoutes(deps));
   app.route('/api/analytics', analyticsRoutes(deps));
+  app.route('/api/models', modelRoutes(deps));
   return app;
 }

@@ -3,6 +3,7 @@ import { BATCH_LIMIT, KB, MESSAGE_LIMIT } from './body.js';
 import { analyticsPaths, analyticsSchemas } from './openapi-analytics.js';
 import { components, type JsonSchema, ref, requestComponent } from './openapi-components.js';
 import { insightPaths, insightSchemas } from './openapi-insight.js';
+import { modelPaths, modelSchemas } from './openapi-models.js';
 import { qualityPaths, qualitySchemas } from './openapi-quality.js';
 import { segmentPaths } from './openapi-segments.js';
 import { traitPaths, traitSchemas } from './openapi-traits.js';
@@ -176,6 +177,7 @@ function paths(): Record<string, Record<string, Operation>> {
   Object.assign(out, insightPaths());
   Object.assign(out, traitPaths());
   Object.assign(out, qualityPaths());
+  Object.assign(out, modelPaths());
   return out;
 }
 
@@ -199,6 +201,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       { name: 'insight', description: 'What distinguishes a segment; compare and overlap segments; warnings' },
       { name: 'quality', description: 'Data quality report' },
       { name: 'analytics', description: 'RFM, lifecycle, journey, value tiers, computed traits and settings' },
+      { name: 'models', description: 'Predictive models: CLV (BG/NBD + Gamma-Gamma), churn risk, personas (k-means)' },
       { name: 'meta', description: 'Health and documentation' },
     ],
     paths: paths(),
@@ -210,6 +213,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         ...insightSchemas(),
         ...traitSchemas(),
         ...qualitySchemas(),
+        ...modelSchemas(),
       },
       securitySchemes: {
         basicAuth: { type: 'http', scheme: 'basic', description: 'a write or admin key as the user name, no password' },

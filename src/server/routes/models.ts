@@ -1,0 +1,89 @@
+import { Hono } from 'hono';
+import { getRun, listRuns, RUNS_LIMIT } from '../../analytics/runs.js';
+import { MODEL_KINDS, type ModelKind } from '../../analytics/traits/definitions.js';
+import { UserError } from '../../errors.js';
+import { parseIntParam } from '../../live/history/membership-at.js';
+import { predictChurn } from '../../models/churn/predict.js';
+import { clusterUsers } from '../../models/cluster/personas.js';
+import { predictClv } from '../../models/clv/predict.js';
+import type { ScoresWritten } from '../../models/scores.js';
+import { readModelScores } from '../../models/scores.js';
+import { ADMIN_LIMIT, readJson } from '../body.js';
+import type { AppEnv, ServerDeps } from '../context.js';
+
+export const SCORES_LIMIT = 1000;
+
+const modelKind = (value: string): ModelKind => {
+  if (!(MODEL_KINDS as readonly string[]).includes(value)) {
+    throw new UserError('not_found', `no model "${value}"; models: ${MODEL_KINDS.join(', ')}`, 'kind', 404);
+  }
+  return value as ModelKind;
+};
+
+const range = (value: number | undefined, name: string, min: number, max: number) => {
+  if (value !== undefined && (value < min || value > max))
+    throw new UserError('invalid_parameter', `${name} is ${min}–${max}`, name, 400);
+  return value;
+};
+
+/**
+ * `/api/models`: fit a model (CLV, churn, clustering) and write its traits; the models' runs (each a version of the
+ * model with its parameters, data window and quality figures) and their current per-user scores.
+ */
+export function modelRoutes(deps: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const ws = (c: { get(key: 'caller'): { workspace: string } }) => c.get('caller').workspace;
+  const context = { trigger: 'api' as const, now: deps.now };
+  const publish = (workspace: string, written: ScoresWritten) => {
+    if (written.segments.some((s) => s.entered + s.exited > 0)) deps.feed.publish(workspace);
+  };
+  const fitters = { clv: predictClv, churn: predictChurn, cluster: clusterUsers } as const;
+
+  app.get('/', async (c) => {
+    const latest: Record<string, unknown> = {};
+    for (const kind of MODEL_KINDS) {
+      const runs = await listRuns(deps.engine, ws(c), { kind, limit: 20 });
+      latest[kind] = runs.find((run) => run.status === 'succeeded') ?? null;
+    }
+    return c.json(latest);
+  });
+
+  app.get('/runs', async (c) => {
+    const limit = range(parseIntParam(c.req.query('limit'), 'limit'), 'limit', 1, RUNS_LIMIT);
+    const kind = c.req.query('kind') || undefined;
+    return c.json(
+      await listRuns(deps.engine, ws(c), {
+        kinds: kind === undefined ? MODEL_KINDS : [modelKind(kind)],
+        ...(limit === undefined ? {} : { limit }),
+      }),
+    );
+  });
+
+  app.get('/runs/:id', async (c) => {
+    const run = await getRun(deps.engine, ws(c), c.req.param('id'));
+    if (!(MODEL_KINDS as readonly string[]).includes(run.kind)) {
+      throw new UserError('not_found', `run "${run.id}" is not a model run (kind ${run.kind})`, 'id', 404);
+    }
+    return c.json(run);
+  });
+
+  for (const kind of MODEL_KINDS) {
+    app.post(`/${kind}`, async (c) => {
+      const result = await fitters[kind](deps.engine, ws(c), await readJson(c, ADMIN_LIMIT), context);
+      publish(ws(c), result.written);
+      return c.json({ run: result.run, segments: result.written.segments });
+    });
+  }
+
+  app.get('/:kind/scores', async (c) => {
+    const kind = modelKind(c.req.param('kind'));
+    const limit = range(parseIntParam(c.req.query('limit'), 'limit'), 'limit', 1, SCORES_LIMIT) ?? 100;
+    const offset = range(parseIntParam(c.req.query('offset'), 'offset'), 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const user = c.req.query('user') || undefined;
+    return c.json(
+      await readModelScores(deps.engine, ws(c), kind, { limit, offset, ...(user === undefined ? {} : { user }) }),
+    );
+  });
+
+  return app;
+}
