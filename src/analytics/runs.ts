@@ -99,15 +99,16 @@ export const RUNS_LIMIT = 1000;
 export async function listRuns(
   engine: Engine,
   workspace: string,
-  options: { kind?: string; kinds?: readonly string[]; limit?: number } = {},
+  options: { kind?: string; kinds?: readonly string[]; status?: RunStatus; limit?: number } = {},
 ): Promise<AnalyticsRun[]> {
   const kinds = options.kind === undefined ? options.kinds : [options.kind];
   const kind =
     kinds === undefined
       ? sql``
       : sql`AND kind IN (${join(kinds.length > 0 ? kinds.map((k) => sql`${str(k)}`) : [sql`NULL`])})`;
+  const status = options.status === undefined ? sql`` : sql`AND status = ${str(options.status)}`;
   const rows = await engine.query(
-    sql`SELECT * FROM analytics_runs WHERE workspace = ${str(workspace)} ${kind}
+    sql`SELECT * FROM analytics_runs WHERE workspace = ${str(workspace)} ${kind} ${status}
         ORDER BY started_at DESC, id DESC LIMIT ${int(Math.min(options.limit ?? 50, RUNS_LIMIT))}`,
   );
   return rows.map(fromRow);

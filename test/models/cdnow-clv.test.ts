@@ -108,7 +108,7 @@ describe('predict clv on CDNOW', () => {
     }
     // The run's total is of unrounded values; each stored value is rounded to the cent.
     const total = items.reduce((s, item) => s + Number(item.scores['clv']), 0);
-    expect(Math.abs(section('quality')['clvTotal'] - total)).toBeLessThan(items.length * 0.005);
+    expect(Math.abs((section('quality')['clvTotal'] as number) - total)).toBeLessThan(items.length * 0.005);
   });
 
   it('refuses, with the reason recorded, when the data cannot support the model', async () => {

@@ -279,7 +279,7 @@ export function registerModels(program: Command): void {
         const answer = await run<AnalyticsRun>(
           ctx,
           'models show',
-          (engine) => getRun(engine, ctx.options.workspace, id),
+          async (engine) => modelRun(await getRun(engine, ctx.options.workspace, id)),
           (client) => client.get<AnalyticsRun>(`/api/models/runs/${encodeURIComponent(id)}`),
         );
         ctx.out.json(answer);
@@ -316,9 +316,17 @@ export function registerModels(program: Command): void {
     );
 }
 
+/** A run of a model, or the same 404 the API gives for another kind of run. */
+function modelRun(run: AnalyticsRun): AnalyticsRun {
+  if (!(MODEL_KINDS as readonly string[]).includes(run.kind)) {
+    throw new UserError('not_found', `run "${run.id}" is not a model run (kind ${run.kind})`, 'id', 404);
+  }
+  return run;
+}
+
 function modelKind(value: string): ModelKind {
   if (!(MODEL_KINDS as readonly string[]).includes(value)) {
-    throw new UserError('invalid_value', `no model "${value}"; models: ${MODEL_KINDS.join(', ')}`, 'kind', 404);
+    throw new UserError('not_found', `no model "${value}"; models: ${MODEL_KINDS.join(', ')}`, 'kind', 404);
   }
   return value as ModelKind;
 }

@@ -58,7 +58,12 @@ export async function clusterUsers(
   const { orders } = await readSettings(engine, workspace);
   const names = options.features ?? DEFAULT_CLUSTER_FEATURES;
   const context_ = { orderEvent: orders.orderEvents[0] as string, severalOrderEvents: orders.orderEvents.length > 1 };
-  const specs = names.map((name, i) => featureSpec(name, context_, `features[${i}]`));
+  const specs = names.map((name, i) => {
+    if (names.indexOf(name) !== i) {
+      throw new UserError('duplicate_feature', `feature "${name}" is listed twice`, `features[${i}]`, 400);
+    }
+    return featureSpec(name, context_, `features[${i}]`);
+  });
   const { run, value } = await recordModelRun(
     engine,
     workspace,

@@ -44,9 +44,9 @@ export async function predictClv(
   const now = context.now ?? (() => new Date());
   const settings = await readSettings(engine, workspace);
   const orders = settings.orders ?? defaultOrderOptions;
-  const asOf = options.asOf
-    ? new Date(options.asOf)
-    : ((await defaultAsOf(engine, workspace, orders)) ?? noOrders(workspace));
+  // No order at all leaves no default as-of; the run is still recorded, and fails saying why.
+  const found = options.asOf ? new Date(options.asOf) : await defaultAsOf(engine, workspace, orders);
+  const asOf = found ?? now();
   const { run, value } = await recordModelRun(
     engine,
     workspace,
@@ -57,6 +57,7 @@ export async function predictClv(
       now,
     },
     async (started) => {
+      if (!found) noOrders(workspace);
       const days = await readPurchaseDays(engine, workspace, asOf, orders.orderEvents);
       const unit = UNIT_DAYS[options.unit];
       const n = days.userIds.length;

@@ -158,6 +158,7 @@ export function featureSpec(name: string, ctx: CatalogueContext, path = 'feature
     'unknown_feature',
     `unknown feature "${name}"; known: ${[...Object.keys(BEHAVIOUR_FEATURES).filter((f) => f !== 'survey_score'), 'events_90d:<event name>'].join(', ')}`,
     path,
+    400,
   );
 }
 

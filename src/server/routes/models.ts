@@ -42,8 +42,8 @@ export function modelRoutes(deps: ServerDeps): Hono<AppEnv> {
   app.get('/', async (c) => {
     const latest: Record<string, unknown> = {};
     for (const kind of MODEL_KINDS) {
-      const runs = await listRuns(deps.engine, ws(c), { kind, limit: 20 });
-      latest[kind] = runs.find((run) => run.status === 'succeeded') ?? null;
+      const [run] = await listRuns(deps.engine, ws(c), { kind, status: 'succeeded', limit: 1 });
+      latest[kind] = run ?? null;
     }
     return c.json(latest);
   });
