@@ -123,7 +123,7 @@ export function traitPaths(): Record<string, Record<string, Operation>> {
       }),
     },
     '/api/analytics/traits': {
-      get: op('How many users hold each value of every computed trait', {
+      get: op('How many users hold each value of every categorical computed trait (groups, scores, stages, cluster)', {
         parameters: [
           query('at', 'at this time, from the history (default: now)', { type: 'string', format: 'date-time' }),
         ],
