@@ -9,7 +9,9 @@ import { fromZod, UserError } from '../errors.js';
 const asOf = z.iso
   .datetime({ offset: true })
   .optional()
-  .describe('fit on the data before this time (default: midnight after the last order for CLV, else now)');
+  .describe(
+    'fit on the data before this time (default for CLV: midnight after the last order; else now, or midnight after the last event when the data ends earlier)',
+  );
 const seed = z
   .int()
   .min(0)

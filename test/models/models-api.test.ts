@@ -407,8 +407,8 @@ describe('POST /api/models/churn', () => {
   });
 
   it('refuses behavioural churn where nobody has recent events: 422 and a failed run with the reason', async () => {
-    // CDNOW ends in 1998; the server's clock is in 2024.
-    const reply = await cdnow('POST', '/api/models/churn', {});
+    // CDNOW ends in mid-1998: a year later nobody has an event in the 365-day lookback.
+    const reply = await cdnow('POST', '/api/models/churn', { asOf: '1999-09-01T00:00:00Z' });
     expect(reply.status).toBe(422);
     expect(reply.body).toMatchObject({ error: { code: 'insufficient_data', path: 'data' } });
     const [failed] = (await cdnow('GET', '/api/models/runs?kind=churn')).body as Run[];

@@ -101,10 +101,12 @@ function printChurn(out: Output, stats: Record<string, unknown>): void {
       ['users', 'predicted', 'observed'],
     ),
   );
-  out.line('drivers (log-odds per sd, or level vs reference):');
+  // Collinear activity counts can carry large but uncertain coefficients: the table leads with the surest effects.
+  out.line('drivers, most significant first (log-odds per sd, or level vs reference):');
+  const sure = [...model.drivers].sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
   out.line(
     table(
-      model.drivers.slice(0, 10).map((d) => ({
+      sure.slice(0, 10).map((d) => ({
         feature: d.column,
         coefficient: fixed(d.coefficient),
         'odds ratio': fixed(d.oddsRatio, 2),

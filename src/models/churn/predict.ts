@@ -9,7 +9,7 @@ import { drivers } from '../classify/drivers.js';
 import { fitLogistic, predict } from '../classify/logistic.js';
 import { auc, brier, calibration } from '../classify/metrics.js';
 import type { ModelContext } from '../clv/predict.js';
-import { type BehaviourTable, readBehaviour, topEvents } from '../features/behaviour.js';
+import { type BehaviourTable, dataAsOf, readBehaviour, topEvents } from '../features/behaviour.js';
 import { readProfileTraits, traitFeatures } from '../features/traits.js';
 import { recordModelRun } from '../model-run.js';
 import { type ChurnOptions, churnOptionsSchema, parseOptions } from '../options.js';
@@ -45,8 +45,7 @@ export async function predictChurn(
 ): Promise<ChurnResult> {
   const options = parseOptions(churnOptionsSchema, input);
   const now = context.now ?? (() => new Date());
-  const started = now();
-  const asOf = options.asOf ? new Date(options.asOf) : started;
+  const asOf = options.asOf ? new Date(options.asOf) : await dataAsOf(engine, workspace, now());
   const { run, value } = await recordModelRun(
     engine,
     workspace,

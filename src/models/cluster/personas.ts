@@ -7,7 +7,7 @@ import { lower } from '../../segments/ir/lower.js';
 import { compileMembers } from '../../segments/sql/compile.js';
 import { printRule } from '../../segments/text/index.js';
 import type { ModelContext } from '../clv/predict.js';
-import { readBehaviour } from '../features/behaviour.js';
+import { dataAsOf, readBehaviour } from '../features/behaviour.js';
 import {
   countedEvents,
   DEFAULT_CLUSTER_FEATURES,
@@ -54,7 +54,7 @@ export async function clusterUsers(
 ): Promise<ClusterResult> {
   const options = parseOptions(clusterOptionsSchema, input);
   const now = context.now ?? (() => new Date());
-  const asOf = options.asOf ? new Date(options.asOf) : now();
+  const asOf = options.asOf ? new Date(options.asOf) : await dataAsOf(engine, workspace, now());
   const { orders } = await readSettings(engine, workspace);
   const names = options.features ?? DEFAULT_CLUSTER_FEATURES;
   const context_ = { orderEvent: orders.orderEvents[0] as string, severalOrderEvents: orders.orderEvents.length > 1 };

@@ -156,3 +156,18 @@ export async function topEvents(
   );
   return rows.map((row) => String(row['name']));
 }
+
+/**
+ * The as-of time of a model when none is given: now, or midnight (UTC) after the workspace's last event when the data
+ * ends earlier — an imported history or a demo generated for another date would otherwise look as if everyone had
+ * left. The count decides whether there is an event: ClickHouse's max over no rows is 0, not NULL.
+ */
+export async function dataAsOf(engine: Engine, workspace: string, now: Date): Promise<Date> {
+  const [row] = await engine.query(
+    sql`SELECT count(*) AS n, max(${engine.dialect.epochMs(sql`ts`)}) AS last FROM events
+        WHERE workspace = ${str(workspace)} AND user_id IS NOT NULL`,
+  );
+  if (Number(row?.['n'] ?? 0) === 0) return now;
+  const afterLast = (Math.floor(Number(row?.['last']) / DAY_MS) + 1) * DAY_MS;
+  return new Date(Math.min(now.getTime(), afterLast));
+}
