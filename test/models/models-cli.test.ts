@@ -240,7 +240,9 @@ describe('strata predict churn', () => {
     const auc = Number(/cross-validated AUC (\d\.\d+)/.exec(result.stdout)?.[1]);
     expect(auc).toBeCloseTo(0.845, 2);
     expect(result.stdout).toContain('scored 7043 users');
-    expect(result.stdout).toMatch(/drivers, most significant first \(log-odds per sd, or level vs reference\):\nfeature\s+coefficient/);
+    expect(result.stdout).toMatch(
+      /drivers, most significant first \(log-odds per sd, or level vs reference\):\nfeature\s+coefficient/,
+    );
     expect(result.stdout).toContain('traits written: churn_risk 7,043 new values');
     const [run] = await json<Run[]>('models', '--kind', 'churn', '--workspace', 'telco');
     expect(run).toMatchObject({ kind: 'churn', status: 'succeeded', params: { label: 'Churn', positive: 'Yes' } });
