@@ -58,7 +58,9 @@ export async function predictClv(
     },
     async (started) => {
       if (!found) noOrders(workspace);
+      const clock = stopwatch();
       const days = await readPurchaseDays(engine, workspace, asOf, orders.orderEvents);
+      const readingMs = clock();
       const unit = UNIT_DAYS[options.unit];
       const n = days.userIds.length;
       const x = days.repeatDays;
@@ -95,7 +97,9 @@ export async function predictClv(
           expected_spend: round(spend[i] as number, 2),
         },
       }));
+      const modelMs = clock();
       const written = await saveModelScores(engine, workspace, 'clv', scores, { run: started, asOf, at: now() });
+      const writingMs = clock();
       const { params: bp } = bgnbd;
       const { params: gp } = gammaGamma;
       return {
@@ -133,6 +137,7 @@ export async function predictClv(
             spendExcluded: gammaGamma.excluded,
           },
           quality: quality(x, monetary, pAlive, purchases, clv, bgnbd.params, T),
+          timings: { readingMs, modelMs, writingMs },
           changes: written.changes,
           changedUsers: written.changedUsers,
           segmentsRefreshed: written.segments.map((s) => ({ id: s.segmentId, name: s.name, size: s.size })),
@@ -141,6 +146,17 @@ export async function predictClv(
     },
   );
   return { run, written: value };
+}
+
+/** Milliseconds since the previous call (or since creation). */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const at = performance.now();
+    const ms = Math.round(at - last);
+    last = at;
+    return ms;
+  };
 }
 
 function noOrders(workspace: string): never {
