@@ -339,6 +339,6 @@ export const modelScores: Table = {
     col('run_id', 'string'),
     col('scores', 'json'),
   ],
-  primaryKey: ['workspace', 'kind', 'user_id'],
+  // No primary key: a run replaces a kind's rows wholesale, and DuckDB's index makes deleting a million rows slow.
   sortKey: ['workspace', 'kind', 'user_id'],
 };
