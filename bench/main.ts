@@ -5,9 +5,16 @@ import { type Workload, writeResults } from './harness.js';
 import { analyticsWorkload } from './workloads/analytics.js';
 import { importWorkload } from './workloads/import.js';
 import { liveWorkload } from './workloads/live.js';
+import { modelsWorkload } from './workloads/models.js';
 import { segmentsWorkload } from './workloads/segments.js';
 
-const workloads: readonly Workload[] = [importWorkload, segmentsWorkload, liveWorkload, analyticsWorkload];
+const workloads: readonly Workload[] = [
+  importWorkload,
+  segmentsWorkload,
+  liveWorkload,
+  analyticsWorkload,
+  modelsWorkload,
+];
 
 function usage(): string {
   return [
