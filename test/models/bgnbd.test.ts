@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import {
@@ -13,21 +12,7 @@ import {
 import { compressSummary, customerSummary } from '../../src/models/clv/summary.js';
 import { Rng } from '../../src/models/math/random.js';
 import { logBeta, logGamma } from '../../src/models/math/special.js';
-
-/** CDNOW 1/10 sample, weeks, calibration to 1997-09-30 (see test/fixtures/README.md): `ID,x,t_x,T,zbar`. */
-function cdnow() {
-  const rows = readFileSync(new URL('../fixtures/cdnow-customers-summary.csv', import.meta.url), 'utf8')
-    .trim()
-    .split(/\r?\n/)
-    .slice(1)
-    .map((line) => line.split(',').map(Number));
-  return customerSummary({
-    x: rows.map((r) => r[1] as number),
-    tx: rows.map((r) => r[2] as number),
-    T: rows.map((r) => r[3] as number),
-    monetary: rows.map((r) => r[4] as number),
-  });
-}
+import { cdnowSummary } from './cdnow-summary.js';
 
 /** Fader, Hardie & Lee (2005), table 1 / section 4. */
 const PUBLISHED: BgNbdParams = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
@@ -45,7 +30,7 @@ function expectUserError(f: () => unknown, code: string, path: string): void {
 }
 
 describe('BG/NBD on the CDNOW sample', () => {
-  const data = cdnow();
+  const data = cdnowSummary();
   const fit = fitBgNbd(data);
 
   it('reads 2,357 customers of whom 946 bought again', () => {
@@ -227,7 +212,7 @@ describe('BG/NBD refusals', () => {
   });
 
   it('reports a fit that does not converge as fit_failed', () => {
-    expectUserError(() => fitBgNbd(cdnow(), { maxIterations: 2 }), 'fit_failed', 'data');
+    expectUserError(() => fitBgNbd(cdnowSummary(), { maxIterations: 2 }), 'fit_failed', 'data');
   });
 
   it('refuses inconsistent summaries', () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import {
@@ -10,21 +9,7 @@ import {
 } from '../../src/models/clv/gamma-gamma.js';
 import { customerSummary } from '../../src/models/clv/summary.js';
 import { logGamma } from '../../src/models/math/special.js';
-
-/** CDNOW 1/10 sample (see test/fixtures/README.md): `ID,x,t_x,T,zbar`, zbar = mean repeat spend in dollars. */
-function cdnow() {
-  const rows = readFileSync(new URL('../fixtures/cdnow-customers-summary.csv', import.meta.url), 'utf8')
-    .trim()
-    .split(/\r?\n/)
-    .slice(1)
-    .map((line) => line.split(',').map(Number));
-  return customerSummary({
-    x: rows.map((r) => r[1] as number),
-    tx: rows.map((r) => r[2] as number),
-    T: rows.map((r) => r[3] as number),
-    monetary: rows.map((r) => r[4] as number),
-  });
-}
+import { cdnowSummary } from './cdnow-summary.js';
 
 /** Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary Value", on the same 946 repeat buyers. */
 const PUBLISHED: GammaGammaParams = { p: 6.25, q: 3.74, v: 15.44 };
@@ -42,7 +27,7 @@ function expectUserError(f: () => unknown, code: string): UserError {
 }
 
 describe('Gamma-Gamma on the CDNOW repeat buyers', () => {
-  const data = cdnow();
+  const data = cdnowSummary();
   const fit = fitGammaGamma(data);
   const repeat = Array.from(data.x.keys()).filter((i) => (data.x[i] as number) > 0);
   const xs = repeat.map((i) => data.x[i] as number);

@@ -1,25 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { expectedPurchases, fitBgNbd } from '../../src/models/clv/bgnbd.js';
 import { expectedSpend, fitGammaGamma } from '../../src/models/clv/gamma-gamma.js';
 import { customerLifetimeValue, discountedValue } from '../../src/models/clv/lifetime-value.js';
-import { customerSummary } from '../../src/models/clv/summary.js';
-
-/** CDNOW 1/10 sample, weeks (see test/fixtures/README.md): `ID,x,t_x,T,zbar`. */
-function cdnow() {
-  const rows = readFileSync(new URL('../fixtures/cdnow-customers-summary.csv', import.meta.url), 'utf8')
-    .trim()
-    .split(/\r?\n/)
-    .slice(1)
-    .map((line) => line.split(',').map(Number));
-  return customerSummary({
-    x: rows.map((r) => r[1] as number),
-    tx: rows.map((r) => r[2] as number),
-    T: rows.map((r) => r[3] as number),
-    monetary: rows.map((r) => r[4] as number),
-  });
-}
+import { cdnowSummary } from './cdnow-summary.js';
 
 describe('discountedValue', () => {
   it('values each step at its end: a hand-checked case', () => {
@@ -80,7 +64,7 @@ describe('discountedValue', () => {
 });
 
 describe('customerLifetimeValue on the CDNOW sample', () => {
-  const data = cdnow();
+  const data = cdnowSummary();
   const bgnbd = fitBgNbd(data).params;
   const gammaGamma = fitGammaGamma(data).params;
   const monthly = { horizon: 52, step: 52.18 / 12, unitsPerYear: 52.18 };
