@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
-import { type AnalyticsRun, getRun, listRuns } from '../../analytics/runs.js';
+import { type AnalyticsRun, listRuns } from '../../analytics/runs.js';
 import { MODEL_KINDS, type ModelKind } from '../../analytics/traits/definitions.js';
-import { UserError } from '../../errors.js';
-import { predictChurn } from '../../models/churn/predict.js';
-import { clusterUsers } from '../../models/cluster/personas.js';
-import { predictClv } from '../../models/clv/predict.js';
+import { FIT_MODEL, getModelRun, parseModelKind } from '../../models/models.js';
 import { readModelScores } from '../../models/scores.js';
 import type { Output } from '../output.js';
 import { table } from '../output.js';
@@ -31,11 +28,10 @@ async function fitModel(
   body: Record<string, unknown>,
   print: (out: Output, stats: Record<string, unknown>) => void,
 ): Promise<undefined> {
-  const fitters = { clv: predictClv, churn: predictChurn, cluster: clusterUsers } as const;
   const answer = await run<FitAnswer>(
     ctx,
     kind === 'cluster' ? 'cluster' : `predict ${kind}`,
-    async (engine) => ({ run: (await fitters[kind](engine, ctx.options.workspace, body)).run }),
+    async (engine) => ({ run: (await FIT_MODEL[kind](engine, ctx.options.workspace, body)).run }),
     (client) => client.post<FitAnswer>(`/api/models/${kind}`, body),
   );
   const stats = answer.run.stats ?? {};
@@ -253,7 +249,7 @@ export function registerModels(program: Command): void {
     .addOption(jsonOption())
     .action(
       action(async (ctx, flags: { kind?: string; limit: number }) => {
-        const kinds = flags.kind === undefined ? MODEL_KINDS : [modelKind(flags.kind)];
+        const kinds = flags.kind === undefined ? MODEL_KINDS : [parseModelKind(flags.kind)];
         const runs = await run<AnalyticsRun[]>(
           ctx,
           'models runs',
@@ -281,7 +277,7 @@ export function registerModels(program: Command): void {
         const answer = await run<AnalyticsRun>(
           ctx,
           'models show',
-          async (engine) => modelRun(await getRun(engine, ctx.options.workspace, id)),
+          (engine) => getModelRun(engine, ctx.options.workspace, id),
           (client) => client.get<AnalyticsRun>(`/api/models/runs/${encodeURIComponent(id)}`),
         );
         ctx.out.json(answer);
@@ -297,7 +293,7 @@ export function registerModels(program: Command): void {
     .addOption(jsonOption())
     .action(
       action(async (ctx, kind: string, flags: { user?: string; limit: number }) => {
-        const model = modelKind(kind);
+        const model = parseModelKind(kind);
         const page = { limit: flags.limit, offset: 0, ...(flags.user ? { user: flags.user } : {}) };
         const answer = await run<Awaited<ReturnType<typeof readModelScores>>>(
           ctx,
@@ -316,19 +312,4 @@ export function registerModels(program: Command): void {
         return undefined;
       }),
     );
-}
-
-/** A run of a model, or the same 404 the API gives for another kind of run. */
-function modelRun(run: AnalyticsRun): AnalyticsRun {
-  if (!(MODEL_KINDS as readonly string[]).includes(run.kind)) {
-    throw new UserError('not_found', `run "${run.id}" is not a model run (kind ${run.kind})`, 'id', 404);
-  }
-  return run;
-}
-
-function modelKind(value: string): ModelKind {
-  if (!(MODEL_KINDS as readonly string[]).includes(value)) {
-    throw new UserError('not_found', `no model "${value}"; models: ${MODEL_KINDS.join(', ')}`, 'kind', 404);
-  }
-  return value as ModelKind;
 }

@@ -1,24 +1,15 @@
 import { Hono } from 'hono';
-import { getRun, listRuns, RUNS_LIMIT } from '../../analytics/runs.js';
-import { MODEL_KINDS, type ModelKind } from '../../analytics/traits/definitions.js';
+import { listRuns, RUNS_LIMIT } from '../../analytics/runs.js';
+import { MODEL_KINDS } from '../../analytics/traits/definitions.js';
 import { UserError } from '../../errors.js';
 import { parseIntParam } from '../../live/history/membership-at.js';
-import { predictChurn } from '../../models/churn/predict.js';
-import { clusterUsers } from '../../models/cluster/personas.js';
-import { predictClv } from '../../models/clv/predict.js';
+import { FIT_MODEL, getModelRun, parseModelKind } from '../../models/models.js';
 import type { ScoresWritten } from '../../models/scores.js';
 import { readModelScores } from '../../models/scores.js';
 import { ADMIN_LIMIT, readJson } from '../body.js';
 import type { AppEnv, ServerDeps } from '../context.js';
 
 export const SCORES_LIMIT = 1000;
-
-const modelKind = (value: string): ModelKind => {
-  if (!(MODEL_KINDS as readonly string[]).includes(value)) {
-    throw new UserError('not_found', `no model "${value}"; models: ${MODEL_KINDS.join(', ')}`, 'kind', 404);
-  }
-  return value as ModelKind;
-};
 
 const range = (value: number | undefined, name: string, min: number, max: number) => {
   if (value !== undefined && (value < min || value > max))
@@ -37,7 +28,6 @@ export function modelRoutes(deps: ServerDeps): Hono<AppEnv> {
   const publish = (workspace: string, written: ScoresWritten) => {
     if (written.segments.some((s) => s.entered + s.exited > 0)) deps.feed.publish(workspace);
   };
-  const fitters = { clv: predictClv, churn: predictChurn, cluster: clusterUsers } as const;
 
   app.get('/', async (c) => {
     const latest: Record<string, unknown> = {};
@@ -53,30 +43,26 @@ export function modelRoutes(deps: ServerDeps): Hono<AppEnv> {
     const kind = c.req.query('kind') || undefined;
     return c.json(
       await listRuns(deps.engine, ws(c), {
-        kinds: kind === undefined ? MODEL_KINDS : [modelKind(kind)],
+        kinds: kind === undefined ? MODEL_KINDS : [parseModelKind(kind)],
         ...(limit === undefined ? {} : { limit }),
       }),
     );
   });
 
   app.get('/runs/:id', async (c) => {
-    const run = await getRun(deps.engine, ws(c), c.req.param('id'));
-    if (!(MODEL_KINDS as readonly string[]).includes(run.kind)) {
-      throw new UserError('not_found', `run "${run.id}" is not a model run (kind ${run.kind})`, 'id', 404);
-    }
-    return c.json(run);
+    return c.json(await getModelRun(deps.engine, ws(c), c.req.param('id')));
   });
 
   for (const kind of MODEL_KINDS) {
     app.post(`/${kind}`, async (c) => {
-      const result = await fitters[kind](deps.engine, ws(c), await readJson(c, ADMIN_LIMIT), context);
+      const result = await FIT_MODEL[kind](deps.engine, ws(c), await readJson(c, ADMIN_LIMIT), context);
       publish(ws(c), result.written);
       return c.json({ run: result.run, segments: result.written.segments });
     });
   }
 
   app.get('/:kind/scores', async (c) => {
-    const kind = modelKind(c.req.param('kind'));
+    const kind = parseModelKind(c.req.param('kind'));
     const limit = range(parseIntParam(c.req.query('limit'), 'limit'), 'limit', 1, SCORES_LIMIT) ?? 100;
     const offset = range(parseIntParam(c.req.query('offset'), 'offset'), 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0;
     const user = c.req.query('user') || undefined;
