@@ -122,3 +122,60 @@ export async function getRun(engine: Engine, workspace: string, id: string): Pro
   if (!row) throw new UserError('not_found', `no analytics run "${id}"`, 'id', 404);
   return fromRow(row);
 }
+
+export interface RecordedRunInit {
+  readonly kind: string;
+  readonly trigger: RunTrigger;
+  /** What the run was asked to do (options after defaults), stored so it can be reproduced. */
+  readonly params: Record<string, unknown>;
+  /** The as-of time, when known before the work starts: a failed run keeps it too. */
+  readonly asOf?: Date;
+  /** When the run started, if the caller already took the time (default: `now()`). */
+  readonly startedAt?: Date;
+  readonly now: () => Date;
+}
+
+export interface RunOutcome<T> {
+  readonly asOf: Date;
+  /** The run's figures: what `GET …/runs/:id` shows. `durationMs` is added. */
+  readonly stats: Record<string, unknown>;
+  readonly value: T;
+}
+
+/**
+ * Runs `work` as a recorded run: started, then succeeded with its figures and duration, or failed with the reason
+ * (a refusal is recorded too, so the API shows why nothing new came of it). The error is rethrown for the caller.
+ */
+export async function recordRun<T>(
+  engine: Engine,
+  workspace: string,
+  init: RecordedRunInit,
+  work: (run: AnalyticsRun) => Promise<RunOutcome<T>>,
+): Promise<{ run: AnalyticsRun; value: T }> {
+  const run = await startRun(engine, workspace, {
+    kind: init.kind,
+    trigger: init.trigger,
+    params: init.params,
+    startedAt: init.startedAt ?? init.now(),
+  });
+  const clock = performance.now();
+  try {
+    const outcome = await work(run);
+    const finished = await finishRun(engine, workspace, run, {
+      status: 'succeeded',
+      asOf: outcome.asOf,
+      at: init.now(),
+      stats: { ...outcome.stats, durationMs: Math.round(performance.now() - clock) },
+    });
+    return { run: finished, value: outcome.value };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await finishRun(engine, workspace, run, {
+      status: 'failed',
+      asOf: init.asOf ?? null,
+      at: init.now(),
+      error: message,
+    }).catch(() => {});
+    throw error;
+  }
+}

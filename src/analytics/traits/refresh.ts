@@ -1,7 +1,7 @@
 import type { Engine } from '../../engines/engine.js';
 import type { RefreshResult } from '../../segments/refresh.js';
 import { defaultAsOf } from '../orders.js';
-import { type AnalyticsRun, finishRun, type RunTrigger, startRun } from '../runs.js';
+import { type AnalyticsRun, type RunTrigger, recordRun } from '../runs.js';
 import { readSettings } from '../settings.js';
 import { computedTraits } from './compute.js';
 import { refreshSegmentsReading } from './segments.js';
@@ -36,41 +36,40 @@ export async function refreshComputedTraits(
   const asOf =
     options.asOf ??
     (settings.traits.asOf === 'data' ? ((await defaultAsOf(engine, workspace, settings.orders)) ?? started) : started);
-  const run = await startRun(engine, workspace, {
-    kind: 'traits',
-    trigger: options.trigger ?? 'manual',
-    params: { asOf: asOf.toISOString(), settings },
-    startedAt: started,
-  });
-  try {
-    const clock = performance.now();
-    const computed = await computedTraits(engine, workspace, asOf, settings);
-    const written = await engine.transaction((tx) =>
-      writeComputedTraits(tx, workspace, computed.relation, computed.traits, { asOf, at: started, runId: run.id }),
-    );
-    const changed = new Set(Object.entries(written.changes).flatMap(([trait, n]) => (n > 0 ? [trait] : [])));
-    const segments = await refreshSegmentsReading(engine, workspace, changed, now());
-    const finished = await finishRun(engine, workspace, run, {
-      status: 'succeeded',
+  const { run, value: segments } = await recordRun(
+    engine,
+    workspace,
+    {
+      kind: 'traits',
+      trigger: options.trigger ?? 'manual',
+      params: { asOf: asOf.toISOString(), settings },
       asOf,
-      at: now(),
-      stats: {
-        changedUsers: written.changedUsers,
-        changes: written.changes,
-        lifecycleThresholds: computed.lifecycleThresholds,
-        segmentsRefreshed: segments.map((s) => ({
-          id: s.segmentId,
-          name: s.name,
-          entered: s.entered,
-          exited: s.exited,
-        })),
-        durationMs: Math.round(performance.now() - clock),
-      },
-    });
-    return { run: finished, segments };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    await finishRun(engine, workspace, run, { status: 'failed', asOf, at: now(), error: message }).catch(() => {});
-    throw error;
-  }
+      startedAt: started,
+      now,
+    },
+    async (record) => {
+      const computed = await computedTraits(engine, workspace, asOf, settings);
+      const written = await engine.transaction((tx) =>
+        writeComputedTraits(tx, workspace, computed.relation, computed.traits, { asOf, at: started, runId: record.id }),
+      );
+      const changed = new Set(Object.entries(written.changes).flatMap(([trait, n]) => (n > 0 ? [trait] : [])));
+      const refreshed = await refreshSegmentsReading(engine, workspace, changed, now());
+      return {
+        asOf,
+        value: refreshed,
+        stats: {
+          changedUsers: written.changedUsers,
+          changes: written.changes,
+          lifecycleThresholds: computed.lifecycleThresholds,
+          segmentsRefreshed: refreshed.map((s) => ({
+            id: s.segmentId,
+            name: s.name,
+            entered: s.entered,
+            exited: s.exited,
+          })),
+        },
+      };
+    },
+  );
+  return { run, segments };
 }

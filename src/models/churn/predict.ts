@@ -1,5 +1,5 @@
 import { DAY_MS } from '../../analytics/orders.js';
-import type { AnalyticsRun } from '../../analytics/runs.js';
+import { type AnalyticsRun, recordRun } from '../../analytics/runs.js';
 import { readSettings } from '../../analytics/settings.js';
 import type { Engine } from '../../engines/engine.js';
 import { UserError } from '../../errors.js';
@@ -11,7 +11,7 @@ import { auc, brier, calibration } from '../classify/metrics.js';
 import type { ModelContext } from '../clv/predict.js';
 import { type BehaviourTable, dataAsOf, readBehaviour, topEvents } from '../features/behaviour.js';
 import { readProfileTraits, traitFeatures } from '../features/traits.js';
-import { recordModelRun } from '../model-run.js';
+
 import { type ChurnOptions, churnOptionsSchema, parseOptions } from '../options.js';
 import { type ScoresWritten, saveModelScores } from '../scores.js';
 
@@ -46,7 +46,7 @@ export async function predictChurn(
   const options = parseOptions(churnOptionsSchema, input);
   const now = context.now ?? (() => new Date());
   const asOf = options.asOf ? new Date(options.asOf) : await dataAsOf(engine, workspace, now());
-  const { run, value } = await recordModelRun(
+  const { run, value } = await recordRun(
     engine,
     workspace,
     { kind: 'churn', trigger: context.trigger ?? 'manual', params: { ...options, asOf: asOf.toISOString() }, now },

@@ -1,4 +1,4 @@
-import type { AnalyticsRun } from '../../analytics/runs.js';
+import { type AnalyticsRun, recordRun } from '../../analytics/runs.js';
 import { readSettings } from '../../analytics/settings.js';
 import type { Engine } from '../../engines/engine.js';
 import { UserError } from '../../errors.js';
@@ -16,7 +16,7 @@ import {
   featureSpec,
 } from '../features/catalogue.js';
 import { type Matrix, matrix, scalingOf, standardise } from '../math/matrix.js';
-import { recordModelRun } from '../model-run.js';
+
 import { clusterOptionsSchema, parseOptions } from '../options.js';
 import { type ScoresWritten, saveModelScores } from '../scores.js';
 import { chooseK } from './choose-k.js';
@@ -64,7 +64,7 @@ export async function clusterUsers(
     }
     return featureSpec(name, context_, `features[${i}]`);
   });
-  const { run, value } = await recordModelRun(
+  const { run, value } = await recordRun(
     engine,
     workspace,
     {

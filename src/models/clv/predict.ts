@@ -1,9 +1,9 @@
 import { defaultAsOf, defaultOrderOptions } from '../../analytics/orders.js';
-import type { AnalyticsRun, RunTrigger } from '../../analytics/runs.js';
+import { type AnalyticsRun, type RunTrigger, recordRun } from '../../analytics/runs.js';
 import { readSettings } from '../../analytics/settings.js';
 import type { Engine } from '../../engines/engine.js';
 import { UserError } from '../../errors.js';
-import { recordModelRun } from '../model-run.js';
+
 import { type ClvOptions, clvOptionsSchema, parseOptions } from '../options.js';
 import { type ScoresWritten, saveModelScores, type UserScores } from '../scores.js';
 import { type BgNbdParams, expectedPurchases, expectedPurchasesNew, fitBgNbd, probabilityAlive } from './bgnbd.js';
@@ -47,7 +47,7 @@ export async function predictClv(
   // No order at all leaves no default as-of; the run is still recorded, and fails saying why.
   const found = options.asOf ? new Date(options.asOf) : await defaultAsOf(engine, workspace, orders);
   const asOf = found ?? now();
-  const { run, value } = await recordModelRun(
+  const { run, value } = await recordRun(
     engine,
     workspace,
     {
