@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { adjustedRandIndex } from '../../src/models/cluster/adjusted-rand.js';
-import { assign, kmeans, kmeansPlusPlus, lloyd } from '../../src/models/cluster/kmeans.js';
+import { assign, kmeans, lloyd } from '../../src/models/cluster/kmeans.js';
+import { kmeansPlusPlus } from '../../src/models/cluster/seeding.js';
 import { fromRows, type Matrix, matrix, standardise } from '../../src/models/math/matrix.js';
 import { Rng } from '../../src/models/math/random.js';
 

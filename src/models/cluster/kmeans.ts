@@ -1,6 +1,7 @@
 import { UserError } from '../../errors.js';
-import { type Matrix, matrix } from '../math/matrix.js';
+import { type Matrix, matrix, squaredDistance } from '../math/matrix.js';
 import { Rng } from '../math/random.js';
+import { kmeansPlusPlus } from './seeding.js';
 
 /** Options of {@link kmeans}. */
 export interface KMeansOptions {
@@ -129,12 +130,7 @@ export function assign(centroids: Matrix, X: Matrix): Int32Array {
     let best = 0;
     let bestDist = Number.POSITIVE_INFINITY;
     for (let c = 0; c < k; c++) {
-      const cb = c * d;
-      let dist = 0;
-      for (let j = 0; j < d; j++) {
-        const diff = (data[base + j] as number) - (C[cb + j] as number);
-        dist += diff * diff;
-      }
+      const dist = squaredDistance(data, base, C, c * d, d);
       if (dist < bestDist) {
         bestDist = dist;
         best = c;
@@ -143,58 +139,6 @@ export function assign(centroids: Matrix, X: Matrix): Int32Array {
     out[i] = best;
   }
   return out;
-}
-
-/**
- * Greedy k-means++ seeding (Arthur & Vassilvitskii 2007, with scikit-learn's 2 + ⌊ln k⌋ local trials per centre):
- * each new centre is the best, by resulting inertia, of a few candidates drawn with probability ∝ D².
- */
-export function kmeansPlusPlus(X: Matrix, k: number, rng: Rng): Matrix {
-  const { rows: n, cols: d, data } = X;
-  const centres = matrix(k, d);
-  const C = centres.data;
-  const trials = 2 + Math.floor(Math.log(k));
-  let closest = new Float64Array(n);
-  let candidate = new Float64Array(n);
-  let bestCandidate = new Float64Array(n);
-  const cumulative = new Float64Array(n);
-
-  const first = rng.int(n);
-  C.set(data.subarray(first * d, first * d + d), 0);
-  for (let i = 0; i < n; i++) closest[i] = squaredDistance(data, i * d, data, first * d, d);
-
-  for (let c = 1; c < k; c++) {
-    let running = 0;
-    for (let i = 0; i < n; i++) {
-      running += closest[i] as number;
-      cumulative[i] = running;
-    }
-    let bestIndex = -1;
-    let bestPotential = Number.POSITIVE_INFINITY;
-    for (let t = 0; t < trials; t++) {
-      // All points coincide with a centre: no D² to sample by, any point is as good as another.
-      const index = running > 0 ? searchCumulative(cumulative, rng.next() * running) : rng.int(n);
-      let trialPotential = 0;
-      const ib = index * d;
-      for (let i = 0; i < n; i++) {
-        const dist = Math.min(closest[i] as number, squaredDistance(data, i * d, data, ib, d));
-        candidate[i] = dist;
-        trialPotential += dist;
-      }
-      if (trialPotential < bestPotential) {
-        bestPotential = trialPotential;
-        bestIndex = index;
-        const swap = bestCandidate;
-        bestCandidate = candidate;
-        candidate = swap;
-      }
-    }
-    C.set(data.subarray(bestIndex * d, bestIndex * d + d), c * d);
-    const swap = closest;
-    closest = bestCandidate;
-    bestCandidate = swap;
-  }
-  return centres;
 }
 
 /**
@@ -361,12 +305,7 @@ function nearestTwo(
   let first = Number.POSITIVE_INFINITY;
   let second = Number.POSITIVE_INFINITY;
   for (let c = 0; c < k; c++) {
-    const cb = c * d;
-    let dist = 0;
-    for (let j = 0; j < d; j++) {
-      const diff = (data[base + j] as number) - (C[cb + j] as number);
-      dist += diff * diff;
-    }
+    const dist = squaredDistance(data, base, C, c * d, d);
     if (dist < first) {
       second = first;
       first = dist;
@@ -378,27 +317,6 @@ function nearestTwo(
   upper[i] = Math.sqrt(first);
   lower[i] = Math.sqrt(second);
   return best;
-}
-
-function squaredDistance(a: Float64Array, ab: number, b: Float64Array, bb: number, d: number): number {
-  let sum = 0;
-  for (let j = 0; j < d; j++) {
-    const diff = (a[ab + j] as number) - (b[bb + j] as number);
-    sum += diff * diff;
-  }
-  return sum;
-}
-
-/** First index whose cumulative weight exceeds `r` (so zero-weight points are never picked). */
-function searchCumulative(cumulative: Float64Array, r: number): number {
-  let lo = 0;
-  let hi = cumulative.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((cumulative[mid] as number) > r) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 function sampleRows(X: Matrix, indexes: readonly number[]): Matrix {

@@ -70,3 +70,13 @@ export function standardise(m: Matrix, scaling: Scaling = scalingOf(m)): Matrix 
   }
   return out;
 }
+
+/** Squared Euclidean distance between the d values of `a` from `ab` and of `b` from `bb` (rows of flat matrices). */
+export function squaredDistance(a: Float64Array, ab: number, b: Float64Array, bb: number, d: number): number {
+  let sum = 0;
+  for (let j = 0; j < d; j++) {
+    const diff = (a[ab + j] as number) - (b[bb + j] as number);
+    sum += diff * diff;
+  }
+  return sum;
+}
