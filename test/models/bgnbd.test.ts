@@ -4,11 +4,9 @@ import {
   type BgNbdParams,
   bgNbdLogLikelihood,
   bgNbdLogLikelihoodGradient,
-  expectedPurchases,
-  expectedPurchasesNew,
   fitBgNbd,
-  probabilityAlive,
 } from '../../src/models/clv/bgnbd.js';
+import { expectedPurchases, expectedPurchasesNew, probabilityAlive } from '../../src/models/clv/bgnbd-predictions.js';
 import { compressSummary, customerSummary } from '../../src/models/clv/summary.js';
 import { Rng } from '../../src/models/math/random.js';
 import { logBeta, logGamma } from '../../src/models/math/special.js';

@@ -4,7 +4,7 @@ import { userTraitHistory } from '../../src/analytics/traits/history.js';
 import type { Engine } from '../../src/engines/engine.js';
 import { sql, str } from '../../src/engines/sql.js';
 import { importFile } from '../../src/ingest/import/index.js';
-import { expectedPurchases, probabilityAlive } from '../../src/models/clv/bgnbd.js';
+import { expectedPurchases, probabilityAlive } from '../../src/models/clv/bgnbd-predictions.js';
 import { predictClv } from '../../src/models/clv/predict.js';
 import { readPurchaseDays } from '../../src/models/clv/purchase-days.js';
 import { readModelScores } from '../../src/models/scores.js';

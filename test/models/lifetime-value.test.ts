@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { expectedPurchases, fitBgNbd } from '../../src/models/clv/bgnbd.js';
+import { fitBgNbd } from '../../src/models/clv/bgnbd.js';
+import { expectedPurchases } from '../../src/models/clv/bgnbd-predictions.js';
 import { expectedSpend, fitGammaGamma } from '../../src/models/clv/gamma-gamma.js';
 import { customerLifetimeValue, discountedValue } from '../../src/models/clv/lifetime-value.js';
 import { cdnowSummary } from './cdnow-summary.js';

@@ -11,7 +11,8 @@
  */
 
 import { UserError } from '../../errors.js';
-import { type BgNbdParams, expectedPurchases } from './bgnbd.js';
+import type { BgNbdParams } from './bgnbd.js';
+import { expectedPurchases } from './bgnbd-predictions.js';
 import { expectedSpend, type GammaGammaParams } from './gamma-gamma.js';
 import { type CustomerSummary, distinctRows } from './summary.js';
 

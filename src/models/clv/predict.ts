@@ -6,7 +6,8 @@ import { UserError } from '../../errors.js';
 
 import { type ClvOptions, clvOptionsSchema, parseOptions } from '../options.js';
 import { type ScoresWritten, saveModelScores, type UserScores } from '../scores.js';
-import { type BgNbdParams, expectedPurchases, expectedPurchasesNew, fitBgNbd, probabilityAlive } from './bgnbd.js';
+import { type BgNbdParams, fitBgNbd } from './bgnbd.js';
+import { expectedPurchases, expectedPurchasesNew, probabilityAlive } from './bgnbd-predictions.js';
 import { expectedSpend, fitGammaGamma } from './gamma-gamma.js';
 import { customerLifetimeValue } from './lifetime-value.js';
 import { readPurchaseDays } from './purchase-days.js';
