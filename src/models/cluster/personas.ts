@@ -57,12 +57,12 @@ export async function clusterUsers(
   const asOf = options.asOf ? new Date(options.asOf) : await dataAsOf(engine, workspace, now());
   const { orders } = await readSettings(engine, workspace);
   const names = options.features ?? DEFAULT_CLUSTER_FEATURES;
-  const context_ = { orderEvent: orders.orderEvents[0] as string, severalOrderEvents: orders.orderEvents.length > 1 };
+  const catalogue = { orderEvent: orders.orderEvents[0] as string, severalOrderEvents: orders.orderEvents.length > 1 };
   const specs = names.map((name, i) => {
     if (names.indexOf(name) !== i) {
       throw new UserError('duplicate_feature', `feature "${name}" is listed twice`, `features[${i}]`, 400);
     }
-    return featureSpec(name, context_, `features[${i}]`);
+    return featureSpec(name, catalogue, `features[${i}]`);
   });
   const { run, value } = await recordRun(
     engine,
