@@ -94,10 +94,10 @@ export function writeSession(user: SessionUser, plan: SessionPlan, n: number): v
   s.track('Session Started', { session_id: `${user.userId}-s${n}`, device: user.device });
   if (plan.signup) signUp(s, user);
   if (plan.change) subscriptionChange(s, user, plan.change);
-  else if (plan.app) useApp(s, user, plan.at, random.int(1, 4));
+  else if (plan.app) appVisit(s, user, plan.at, random.int(1, 4));
   else if (plan.order) shop(s, user, plan.order, plan);
   else browse(s, user, n, plan.signup && user.cartOnSignup);
-  if (!plan.app && random.chance(0.2)) useApp(s, user, plan.at, 1);
+  if (!plan.app && random.chance(0.2)) appVisit(s, user, plan.at, 1);
 }
 
 function signUp(s: SessionWriter, user: SessionUser): void {
@@ -141,7 +141,7 @@ function subscriptionChange(s: SessionWriter, user: SessionUser, change: Subscri
   s.identify({ plan: 'free' });
 }
 
-function useApp(s: SessionWriter, user: SessionUser, start: number, count: number): void {
+function appVisit(s: SessionWriter, user: SessionUser, start: number, count: number): void {
   const plan = planAt(user.subscription, start);
   if (!plan) return;
   if (count > 1) s.page('Dashboard', 'SaaS', '/app');
