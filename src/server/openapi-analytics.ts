@@ -57,6 +57,9 @@ const rfmSummary = z.object({
     }),
   ),
   grid: z.array(z.array(z.int())).describe('grid[r-1][f-1]: customers with that recency and frequency score'),
+  gridGroups: z
+    .array(z.array(z.string().nullable()))
+    .describe('gridGroups[r-1][f-1]: the group of that cell (null where the mapping leaves it out)'),
 });
 const thresholds = z.object({
   newDays: z.int(),

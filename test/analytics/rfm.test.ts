@@ -165,6 +165,22 @@ onEachEngine((engine) => {
       [0, 0, 1, 1, 0],
       [0, 0, 0, 0, 2],
     ]);
+    // The default map, read off the classic RFM segment chart: R5 F4–5 Champions, R1–2 F5 Can't Lose Them, …
+    expect(summary.gridGroups[4]).toEqual([
+      'New Customers',
+      'Potential Loyalists',
+      'Potential Loyalists',
+      'Champions',
+      'Champions',
+    ]);
+    expect(summary.gridGroups.map((row) => row[4])).toEqual([
+      "Can't Lose Them",
+      "Can't Lose Them",
+      'Loyal Customers',
+      'Loyal Customers',
+      'Champions',
+    ]);
+    expect(summary.gridGroups.flat().every((name) => name !== null)).toBe(true);
   });
 
   it('takes gross revenue when asked', async () => {

@@ -1,7 +1,7 @@
 import type { Engine, Row } from '../../engines/engine.js';
 import { int, type Sql, sql, str } from '../../engines/sql.js';
 import { defaultAsOf, defaultOrderOptions, type OrderOptions } from '../orders.js';
-import { defaultRfmGroups, type RfmGroups } from './groups.js';
+import { defaultRfmGroups, groupOf, type RfmGroups } from './groups.js';
 import { rfmScores } from './scores.js';
 
 /** One customer's RFM row (see `rfmScores`). */
@@ -61,6 +61,8 @@ export interface RfmSummary {
   readonly groups: readonly RfmGroupSummary[];
   /** `grid[r - 1][f - 1]`: customers with that recency and frequency score. */
   readonly grid: readonly (readonly number[])[];
+  /** `gridGroups[r - 1][f - 1]`: the group the cell belongs to (null where the mapping leaves a cell out). */
+  readonly gridGroups: readonly (readonly (string | null)[])[];
 }
 
 interface Resolved {
@@ -174,5 +176,6 @@ export async function rfmSummary(engine: Engine, workspace: string, options: Rfm
       };
     }),
     grid,
+    gridGroups: [1, 2, 3, 4, 5].map((r) => [1, 2, 3, 4, 5].map((f) => groupOf(groups, r, f))),
   };
 }
