@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MODEL_KINDS } from '../analytics/traits/definitions.js';
+import { DEFAULT_BINS, MAX_BINS, MIN_BINS, numericOutputs } from '../models/distribution.js';
 import { churnOptionsSchema, clusterOptionsSchema, clvOptionsSchema } from '../models/options.js';
 import { type JsonSchema, ref, schemasFromZod } from './openapi-components.js';
 import {
@@ -33,6 +34,36 @@ const scores = z.object({
     }),
   ),
 });
+const quantile = (p: string) => z.number().nullable().describe(`the ${p} quantile (type 7, interpolated)`);
+const distribution = z.object({
+  kind: z.enum(MODEL_KINDS),
+  output: z.string().describe('the output drawn (clv: p_alive, expected_purchases or clv; churn: churn_risk)'),
+  runId: z.string().nullable().describe('the run that wrote the scores; null when the model was never fitted'),
+  users: z.int().describe('users with a value of the output (0 when never fitted)'),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  mean: z.number().nullable(),
+  quantiles: z.object({
+    p10: quantile('10 %'),
+    p25: quantile('25 %'),
+    p50: quantile('50 %'),
+    p75: quantile('75 %'),
+    p90: quantile('90 %'),
+    p99: quantile('99 %'),
+  }),
+  bins: z
+    .array(
+      z.object({
+        from: z.number(),
+        to: z.number(),
+        count: z.int().describe('users with from ≤ value < to; in the last bin, every value ≥ from (above p99 too)'),
+      }),
+    )
+    .describe(
+      'equal-width bins over [min, p99]; the last bin also holds every value above p99, up to max. One bin when ' +
+        'min = p99 = max; none when never fitted',
+    ),
+});
 
 export function modelSchemas(): Record<string, JsonSchema> {
   return schemasFromZod({
@@ -41,6 +72,7 @@ export function modelSchemas(): Record<string, JsonSchema> {
     ClusterOptions: clusterOptionsSchema,
     ModelFitResult: fitResult,
     ModelScores: scores,
+    ModelDistribution: distribution,
   });
 }
 
@@ -113,6 +145,30 @@ export function modelPaths(): Record<string, Record<string, Operation>> {
           query('offset', 'skip this many', { type: 'integer', minimum: 0 }),
         ],
         responses: { 200: ok('a page of scores', ref('ModelScores')), ...errors, 404: error('no such model') },
+      }),
+    },
+    '/api/models/{kind}/distribution': {
+      get: op("A histogram and quantiles of one numeric output of the model's current scores, computed in SQL", {
+        parameters: [
+          kindParam,
+          query('output', 'the output (optional when the model has one numeric output: churn_risk)', {
+            type: 'string',
+            enum: MODEL_KINDS.flatMap(numericOutputs),
+          }),
+          query('bins', `how many bins (default ${DEFAULT_BINS})`, {
+            type: 'integer',
+            minimum: MIN_BINS,
+            maximum: MAX_BINS,
+          }),
+        ],
+        responses: {
+          200: ok(
+            'the distribution; a model never fitted answers runId null, users 0, no bins',
+            ref('ModelDistribution'),
+          ),
+          ...errors,
+          404: error('no such model'),
+        },
       }),
     },
   };

@@ -23,6 +23,7 @@ import { chooseK } from './choose-k.js';
 import { kmeans } from './kmeans.js';
 import { nameClusters } from './naming.js';
 import { profileClusters } from './profile.js';
+import { projectPersonas } from './projection.js';
 import { type Condition, describeClusters } from './tree.js';
 
 export interface ClusterResult {
@@ -123,6 +124,13 @@ export async function clusterUsers(
       });
       const written = await saveModelScores(engine, workspace, 'cluster', scores, { run: record, asOf, at: now() });
       const silhouette = chosen.table.find((row) => row.k === k)?.silhouette ?? null;
+      const projection = projectPersonas(X, {
+        assignment,
+        clusterNames,
+        features: names,
+        userIds: table.userIds,
+        seed: options.seed,
+      });
       return {
         asOf,
         value: written,
@@ -155,6 +163,7 @@ export async function clusterUsers(
             })),
             segment: suggestions[c] ?? null,
           })),
+          projection,
           changes: written.changes,
           changedUsers: written.changedUsers,
           segmentsRefreshed: written.segments.map((s) => ({ id: s.segmentId, name: s.name, size: s.size })),

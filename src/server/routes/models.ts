@@ -3,6 +3,7 @@ import { listRuns, RUNS_LIMIT } from '../../analytics/runs.js';
 import { MODEL_KINDS } from '../../analytics/traits/definitions.js';
 import { UserError } from '../../errors.js';
 import { parseIntParam } from '../../live/history/membership-at.js';
+import { modelDistribution } from '../../models/distribution.js';
 import { FIT_MODEL, getModelRun, parseModelKind } from '../../models/models.js';
 import type { ScoresWritten } from '../../models/scores.js';
 import { readModelScores } from '../../models/scores.js';
@@ -68,6 +69,18 @@ export function modelRoutes(deps: ServerDeps): Hono<AppEnv> {
     const user = c.req.query('user') || undefined;
     return c.json(
       await readModelScores(deps.engine, ws(c), kind, { limit, offset, ...(user === undefined ? {} : { user }) }),
+    );
+  });
+
+  // A model never fitted answers an empty histogram, not a 404: the dashboard asks before anything is fitted.
+  app.get('/:kind/distribution', async (c) => {
+    const kind = parseModelKind(c.req.param('kind'));
+    const bins = parseIntParam(c.req.query('bins'), 'bins');
+    return c.json(
+      await modelDistribution(deps.engine, ws(c), kind, {
+        output: c.req.query('output') ?? '',
+        ...(bins === undefined ? {} : { bins }),
+      }),
     );
   });
 
