@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_DEMO_USERS, type DemoSummary, loadDemo } from '../../demo/index.js';
+import { prepareDemoWorkspace } from '../../demo/starter.js';
 import { openEngine } from '../../engines/open.js';
 import { UserError } from '../../errors.js';
 import { createApiKey } from '../../keys/api-keys.js';
@@ -18,6 +19,7 @@ interface DemoFlags {
   port: number;
   host: string;
   fresh?: boolean;
+  starter: boolean;
 }
 
 function parseEnd(value: string | undefined): Date | undefined {
@@ -37,6 +39,7 @@ export function registerDemo(program: Command): void {
     .option('--end <iso>', 'last day of the generated history (default: today, UTC)')
     .option('--fresh', 'delete the database file first')
     .option('--no-serve', 'only generate, do not start the server')
+    .option('--no-starter', 'skip the starter kit: computed traits, the three models and ten example segments')
     .option('--port <port>', 'TCP port for the server', portNumber, 8787)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .action(
@@ -71,6 +74,19 @@ export function registerDemo(program: Command): void {
               `${summary.to.toISOString().slice(0, 10)} in ${(summary.durationMs / 1000).toFixed(1)} s`,
           );
         }
+        if (flags.starter) {
+          const end = summary?.to ?? before.lastEvent ?? new Date();
+          const started = Date.now();
+          const starter = await prepareDemoWorkspace(engine, options.workspace, {
+            end,
+            log: (message) => out.error(`starter: ${message}`),
+          });
+          if (starter.segments > 0)
+            out.error(
+              `starter: ${starter.segments} segments and the ${starter.models.join(', ')} models in ` +
+                `${((Date.now() - started) / 1000).toFixed(1)} s`,
+            );
+        }
         const admin = await createApiKey(engine, { workspace: options.workspace, scope: 'admin', name: 'demo admin' });
         const write = await createApiKey(engine, { workspace: options.workspace, scope: 'write', name: 'demo write' });
         if (options.json) out.json({ db: options.db, summary, adminKey: admin.key, writeKey: write.key });
@@ -85,6 +101,9 @@ export function registerDemo(program: Command): void {
         }
         await serveUntilStopped(engine, options.db, flags, out, (url) => {
           if (options.json) return;
+          // The key travels in the fragment, which browsers never send to a server; the dashboard stores it and
+          // removes it from the address bar.
+          out.line(`Dashboard:    ${url}/#key=${admin.key}`);
           out.line(`API docs:     ${url}/api/docs`);
           out.line(`Admin key:    ${admin.key}`);
           out.line(
