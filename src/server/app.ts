@@ -9,6 +9,7 @@ import { docsRoutes } from './docs-page.js';
 import { notFound, onError } from './errors.js';
 import { KeyCache } from './key-cache.js';
 import { analyticsRoutes } from './routes/analytics.js';
+import { catalogRoutes } from './routes/catalog.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { insightRoutes } from './routes/insight.js';
 import { keyRoutes } from './routes/keys.js';
@@ -16,9 +17,11 @@ import { modelRoutes } from './routes/models.js';
 import { profileRoutes } from './routes/profiles.js';
 import { qualityRoutes } from './routes/quality.js';
 import { segmentRoutes } from './routes/segments.js';
+import { sessionRoutes } from './routes/session.js';
 import { statsRoutes } from './routes/stats.js';
 import { traitRoutes } from './routes/traits.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { defaultWebDir, webRoutes } from './web.js';
 
 export interface AppOptions {
   readonly engine: Engine;
@@ -29,6 +32,8 @@ export interface AppOptions {
   readonly version?: string;
   /** Real-time segments, sweeps and webhooks (`src/live/`); without it, ingestion only stores. */
   readonly live?: LiveService;
+  /** The built dashboard to serve at `/` (default: this package's `dist/web`); null serves the API alone. */
+  readonly webDir?: string | null;
 }
 
 /**
@@ -54,6 +59,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use('/api/*', adminOnly(deps));
   app.get('/api/health', (c) => c.json({ status: 'ok', version: deps.version }));
   app.route('/api', docsRoutes(deps.version));
+  app.route('/api/session', sessionRoutes(deps));
   app.route('/api/stats', statsRoutes(deps));
   app.get('/api/live', (c) =>
     c.json(
@@ -76,10 +82,13 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   // Before the segment routes, so `/compare` and `/overlap` are not read as segment ids.
   app.route('/api/segments', insightRoutes(deps));
   app.route('/api/segments', segmentRoutes(deps));
+  app.route('/api/catalog', catalogRoutes(deps));
   app.route('/api/webhooks', webhookRoutes(deps));
   app.route('/api/quality', qualityRoutes(deps));
   app.route('/api/analytics', traitRoutes(deps));
   app.route('/api/analytics', analyticsRoutes(deps));
   app.route('/api/models', modelRoutes(deps));
+  const webDir = options.webDir === undefined ? defaultWebDir() : options.webDir;
+  if (webDir !== null) app.route('/', webRoutes(webDir));
   return app;
 }

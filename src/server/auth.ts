@@ -4,8 +4,8 @@ import { verifyApiKey } from '../keys/api-keys.js';
 import { type AppEnv, type Caller, LOCAL_WORKSPACE, type ServerDeps } from './context.js';
 import { httpError } from './errors.js';
 
-/** Routes under `/api` anyone may read: the health probe and the API's own documentation. */
-const PUBLIC = /^\/api\/(health|openapi\.json|docs(\/.*)?)$/;
+/** Routes under `/api` anyone may read: the health probe, the key check and the API's own documentation. */
+const PUBLIC = /^\/api\/(health|session|openapi\.json|docs(\/.*)?)$/;
 
 /** The key in an `Authorization` header: Segment's Basic (key as user name) or a bearer token. */
 export function keyFromHeader(header: string | undefined, schemes: readonly ('basic' | 'bearer')[]): string | null {

@@ -1,6 +1,7 @@
 import { messageTypes } from '../ingest/messages.js';
 import { BATCH_LIMIT, KB, MESSAGE_LIMIT } from './body.js';
 import { analyticsPaths, analyticsSchemas } from './openapi-analytics.js';
+import { catalogPaths, catalogSchemas } from './openapi-catalog.js';
 import { components, type JsonSchema, ref, requestComponent } from './openapi-components.js';
 import { insightPaths, insightSchemas } from './openapi-insight.js';
 import { modelPaths, modelSchemas } from './openapi-models.js';
@@ -82,6 +83,28 @@ function paths(): Record<string, Record<string, Operation>> {
       responses: { 200: json(ref('Health'), 'up') },
     },
   };
+  out['/api/session'] = {
+    get: {
+      tags: ['meta'],
+      summary: 'Whether the bearer key may use /api (always 200): the dashboard checks a key with it',
+      security: PUBLIC,
+      responses: {
+        200: json(
+          {
+            type: 'object',
+            required: ['signedIn'],
+            properties: {
+              signedIn: { type: 'boolean' },
+              workspace: { type: 'string' },
+              scope: { type: 'string', enum: ['admin'] },
+              reason: { type: 'string', description: 'why not, when signedIn is false' },
+            },
+          },
+          'the verdict',
+        ),
+      },
+    },
+  };
   out['/api/openapi.json'] = {
     get: {
       tags: ['meta'],
@@ -104,6 +127,46 @@ function paths(): Record<string, Record<string, Operation>> {
       summary: "Counts of what the key's workspace holds",
       security: ADMIN,
       responses: { 200: json(ref('Stats'), 'the counts'), ...adminErrors },
+    },
+  };
+  out['/api/stats/activity'] = {
+    get: {
+      tags: ['workspace'],
+      summary:
+        'Events per UTC day by event time and by receive time (the ingestion rate), and receipts in the last hour and day',
+      security: ADMIN,
+      parameters: [
+        {
+          name: 'days',
+          in: 'query',
+          required: false,
+          description: 'how many days back, today included (1–366, default 30)',
+          schema: { type: 'integer', minimum: 1, maximum: 366 },
+        },
+      ],
+      responses: {
+        200: json(
+          {
+            type: 'object',
+            properties: {
+              from: { type: 'string', format: 'date-time' },
+              to: { type: 'string', format: 'date-time' },
+              days: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { day: { type: 'string' }, events: { type: 'integer' }, received: { type: 'integer' } },
+                },
+              },
+              receivedLastHour: { type: 'integer' },
+              receivedLast24h: { type: 'integer' },
+            },
+          },
+          'the days, oldest first',
+        ),
+        400: json(ref('Error'), 'days out of range'),
+        ...adminErrors,
+      },
     },
   };
   out['/api/live'] = {
@@ -178,6 +241,7 @@ function paths(): Record<string, Record<string, Operation>> {
   Object.assign(out, traitPaths());
   Object.assign(out, qualityPaths());
   Object.assign(out, modelPaths());
+  Object.assign(out, catalogPaths());
   return out;
 }
 
@@ -214,6 +278,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         ...traitSchemas(),
         ...qualitySchemas(),
         ...modelSchemas(),
+        ...catalogSchemas(),
       },
       securitySchemes: {
         basicAuth: { type: 'http', scheme: 'basic', description: 'a write or admin key as the user name, no password' },

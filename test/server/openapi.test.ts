@@ -52,10 +52,11 @@ describe('GET /api/openapi.json', () => {
     });
   });
 
-  it('documents exactly the routes the app serves (docs assets aside), each with its security', async () => {
+  it('documents exactly the routes the app serves (docs assets and the dashboard aside), each with its security', async () => {
     const doc = await document();
+    // `/*` is the dashboard (src/server/web.ts): files and the single-page app, not part of the API.
     const served = app.routes
-      .filter((r) => r.method !== 'ALL' && !r.path.startsWith('/api/docs/assets/'))
+      .filter((r) => r.method !== 'ALL' && !r.path.startsWith('/api/docs/assets/') && r.path !== '/*')
       .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
     expect(documented.sort()).toEqual([...new Set(served)].sort());
@@ -66,7 +67,7 @@ describe('GET /api/openapi.json', () => {
         if (path.startsWith('/v1/')) {
           expect(schemes, where).toEqual(['basicAuth', 'bearerAuth']);
           expect(Object.keys(op.responses), where).toEqual(expect.arrayContaining(['200', '400', '401', '413', '415']));
-        } else if (['/api/health', '/api/openapi.json', '/api/docs'].includes(path)) {
+        } else if (['/api/health', '/api/session', '/api/openapi.json', '/api/docs'].includes(path)) {
           expect(schemes, where).toEqual([]);
         } else {
           expect(schemes, where).toEqual(['bearerAuth']);

@@ -22,6 +22,7 @@ import {
 } from '../../segments/store.js';
 import { segmentSummaries } from '../../segments/summary.js';
 import { printRule } from '../../segments/text/index.js';
+import { translateRule } from '../../segments/translate.js';
 import { ADMIN_LIMIT, BATCH_LIMIT, readJson, validate } from '../body.js';
 import type { AppEnv, ServerDeps } from '../context.js';
 import { httpError } from '../errors.js';
@@ -43,6 +44,10 @@ export const previewBody = z.strictObject({
   rule: z.unknown().optional(),
   text: z.string().optional(),
   asOf: asOfField,
+});
+export const translateBody = z.strictObject({
+  rule: z.unknown().optional().describe('the rule as JSON (see SegmentDefinition)'),
+  text: z.string().optional().describe('the rule in the text form'),
 });
 export const refreshBody = z.strictObject({ asOf: asOfField });
 export const staticMembersBody = z.strictObject({ userIds: z.array(z.string()).max(1_000_000) });
@@ -103,6 +108,16 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
   app.post('/preview', async (c) => {
     const input = validate(previewBody, await readJson(c, ADMIN_LIMIT));
     return c.json(await previewCount(deps.engine, ws(c), ruleFromInput(input), asOf(input.asOf)));
+  });
+
+  // Always 200 for a well-formed body: the builder translates on every edit, and an invalid rule is an answer.
+  app.post('/translate', async (c) => {
+    const input = validate(translateBody, await readJson(c, ADMIN_LIMIT));
+    if ((input.rule === undefined) === (input.text === undefined)) {
+      throw httpError(400, 'invalid_request', 'give either rule (JSON) or text, not both or neither');
+    }
+    const form = input.text === undefined ? { rule: input.rule } : { text: input.text };
+    return c.json(await translateRule(deps.engine, ws(c), form));
   });
 
   app.post('/refresh', async (c) => {
