@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
+import type { TestProject } from 'vitest/node';
+
+/** Where the end-to-end tests find the dashboard: a real `strata demo` server, or null when there is no browser. */
+export interface DashboardTarget {
+  /** The server's base URL, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  readonly adminKey: string;
+  readonly chromium: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dashboard: DashboardTarget | null;
+  }
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const DEMO_USERS = '1000';
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Resolves with the sign-in link once the demo prints it; rejects if the process ends or 3 minutes pass. */
+function dashboardLink(child: ChildProcess, log: string[]): Promise<string> {
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`strata demo did not start:\n${log.join('')}`)), 180_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      log.push(chunk.toString());
+      const found = /Dashboard:\s+(\S+)/.exec(log.join(''));
+      if (found?.[1]) {
+        clearTimeout(timer);
+        done(found[1]);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`strata demo exited with ${code}:\n${log.join('')}`));
+    });
+  });
+}
+
+/**
+ * Builds the dashboard into a temporary folder and starts the real CLI (`strata demo`, which generates the demo data,
+ * prepares its starter segments and models, then serves API and dashboard) on a free loopback port. Without Chromium
+ * the browser tests are skipped with a notice, except in CI, where `.ci/run` installs it and its absence is an error.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (!existsSync(CHROMIUM)) {
+    if (process.env['CI']) throw new Error(`${CHROMIUM} is missing: .ci/run installs it with apt-get install chromium`);
+    console.warn(
+      `notice: ${CHROMIUM} not found, so the dashboard's browser tests are skipped (apt-get install chromium)`,
+    );
+    project.provide('dashboard', null);
+    return async () => undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'strata-web-'));
+  const webDir = join(dir, 'web');
+  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn', build: { outDir: webDir } });
+  const port = await freePort();
+  const log: string[] = [];
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/run.ts',
+      '--db',
+      join(dir, 'demo.duckdb'),
+      'demo',
+      '--users',
+      DEMO_USERS,
+      '--port',
+      String(port),
+    ],
+    { cwd: ROOT, env: { ...process.env, STRATA_WEB_DIR: webDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const link = new URL(await dashboardLink(child, log));
+    const adminKey = new URLSearchParams(link.hash.slice(1)).get('key') ?? '';
+    project.provide('dashboard', { url: link.origin, adminKey, chromium: CHROMIUM });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return stop;
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { target, useDashboard } from './browser.js';
+
+interface Segment {
+  readonly id: string;
+  readonly name: string;
+  readonly size: number | null;
+}
+
+describe.skipIf(!target)('the overview page', () => {
+  const dashboard = useDashboard();
+
+  it('lists every segment with the size the API reports, a trend and a sparkline', async () => {
+    const segments = await dashboard.api<Segment[]>('/api/segments');
+    expect(segments.length).toBeGreaterThanOrEqual(10);
+    const page = await dashboard.goto('/');
+    const table = page.getByRole('table', { name: 'Segments' });
+    await table.waitFor();
+    for (const segment of segments) {
+      const row = table.locator(`tr[data-segment-id="${segment.id}"]`);
+      await expect
+        .poll(() => row.locator('td[data-label="members"]').textContent())
+        .toBe((segment.size ?? 0).toLocaleString('en-US'));
+    }
+    // The starter segments have eight weeks of weekly refreshes, so each has a change against last week.
+    const champions = segments.find((s) => s.name === 'Champions');
+    const change = table.locator(`tr[data-segment-id="${champions?.id}"] td`).nth(2);
+    await expect.poll(() => change.textContent()).toMatch(/^(0|[+−][\d,]+)$/);
+    await expect.poll(() => page.getByRole('img', { name: /size over 30 days/ }).count()).toBe(segments.length);
+    await page.getByRole('img', { name: /Events per day over 30 days/ }).waitFor();
+    await dashboard.screenshot('overview');
+  });
+
+  it('shows the data-quality and segment warnings the API reports', async () => {
+    const guards = await dashboard.api<{ warnings: { message: string }[] }>('/api/segments/warnings');
+    const page = await dashboard.goto('/');
+    const list = page.getByRole('list', { name: 'Segment warnings' });
+    if (guards.warnings.length === 0) {
+      await page.getByText('No segment is empty, tiny, stale or a near duplicate.').waitFor();
+    } else {
+      await expect.poll(() => list.getByRole('listitem').count()).toBe(guards.warnings.length);
+      expect(await list.textContent()).toContain(guards.warnings[0]?.message);
+    }
+    await page.getByRole('heading', { name: 'Data quality' }).waitFor();
+  });
+
+  it('filters segments as you type, and opens one with the keyboard', async () => {
+    const page = await dashboard.goto('/');
+    const table = page.getByRole('table', { name: 'Segments' });
+    await table.waitFor();
+    await page.getByLabel('Find a segment').fill('churn');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+    const link = table.getByRole('link', { name: 'High churn risk' });
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/segments\/seg_/);
+  });
+});

@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/page';
+
+export function ComparePage() {
+  return <PageHeader title="Compare" />;
+}

@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/page';
+
+export function SegmentPage({ id }: { readonly id: string }) {
+  return <PageHeader title={id} />;
+}
