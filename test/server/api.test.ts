@@ -123,8 +123,8 @@ describe('/api/stats and /api/profiles', () => {
 });
 
 describe('errors', () => {
-  it('answers an unknown route with the JSON error shape', async () => {
-    const reply = await call(h.url, 'GET', '/nowhere');
+  it('answers an unknown API route with the JSON error shape (other paths are the dashboard)', async () => {
+    const reply = await call(h.url, 'GET', '/v1/nowhere');
     expect(reply.status).toBe(404);
     expect(errorResponse.parse(reply.body).error.code).toBe('not_found');
   });
