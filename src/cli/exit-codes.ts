@@ -9,5 +9,7 @@ export const ExitCode = {
   busy: 3,
   /** What was asked for does not exist (a key, a user). */
   notFound: 4,
+  /** `serve` / `demo` stopped by a second Ctrl-C, or a stop that did not finish in time (128 + SIGINT). */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -91,10 +91,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     { cwd: ROOT, env: { ...process.env, STRATA_WEB_DIR: webDir }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const stop = async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
+      // A second signal stops the server at once (see `serveUntilStopped`); the tests are over by now.
+      const again = setTimeout(() => child.kill('SIGTERM'), 10_000);
       await exited;
+      clearTimeout(again);
     }
     rmSync(dir, { recursive: true, force: true });
   };

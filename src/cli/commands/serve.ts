@@ -29,15 +29,33 @@ export async function serveUntilStopped(
   out.error(`Strata ${VERSION} serving ${db} at ${running.url}  (API docs: ${running.url}/api/docs; Ctrl-C stops)`);
   onReady?.(running.url);
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
-  out.error('stopping…');
+  out.error('stopping… (again to stop at once)');
+  // A second signal, or a stop that does not finish in time, ends the process rather than leaving it hanging;
+  // the store is left as DuckDB leaves it on a crash (its write-ahead log replays on the next open).
+  const now = (why: string) => {
+    out.error(`stopping now: ${why}`);
+    process.exit(ExitCode.interrupted);
+  };
+  process.once('SIGINT', () => now('asked twice'));
+  process.once('SIGTERM', () => now('asked twice'));
+  const deadline = setTimeout(() => now(`still stopping after ${STOP_DEADLINE_MS / 1000} s`), STOP_DEADLINE_MS);
+  deadline.unref();
   await running.close();
   await engine.close();
+  clearTimeout(deadline);
   return running;
 }
+
+/** How long a stop may take: in-flight requests, the live services' last work, the store's checkpoint. */
+const STOP_DEADLINE_MS = 30_000;
 
 export async function assertNotServed(db: string): Promise<void> {
   const server = db === ':memory:' ? null : await findLocalServer(db);
