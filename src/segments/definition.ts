@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aggregateFns, cmpOps, ops } from './operators.js';
 
 /**
  * The segment definition language: the public contract (docs/segments.md). One Zod schema gives the TypeScript
@@ -22,26 +23,9 @@ export const window = z
   .describe('{"last": "30d"} means T-30d < ts <= T; {"since", "until"} means since <= ts < until (and ts <= T)');
 export type Window = z.infer<typeof window>;
 
-export const cmpOps = ['=', '!=', '>', '>=', '<', '<='] as const;
+export { aggregateFns, cmpOps, ops } from './operators.js';
 export const cmpOp = z.enum(cmpOps);
 export type CmpOp = z.infer<typeof cmpOp>;
-
-export const ops = [
-  ...cmpOps,
-  'in',
-  'not_in',
-  'contains',
-  'not_contains',
-  'starts_with',
-  'ends_with',
-  'exists',
-  'not_exists',
-  'between',
-  'within_last',
-  'not_within_last',
-  'before',
-  'after',
-] as const;
 export const op = z.enum(ops);
 export type Op = z.infer<typeof op>;
 
@@ -109,7 +93,6 @@ export const eventRule = z.strictObject({
   window: window.optional(),
 });
 
-export const aggregateFns = ['sum', 'avg', 'min', 'max', 'count_distinct'] as const;
 export const aggregateRule = z.strictObject({
   type: z.literal('aggregate'),
   fn: z.enum(aggregateFns),

@@ -3,29 +3,15 @@
  * src/segments/definition.ts is the authority and checks everything the builder sends).
  */
 
-export const CMP_OPS = ['=', '!=', '>', '>=', '<', '<='] as const;
-export type CmpOp = (typeof CMP_OPS)[number];
+// The server's own lists (Zod-free), so the builder offers exactly the operators the schema accepts.
+import type { AggregateFn, CmpOp, Op } from '../../../../src/segments/operators';
 
-export const OPS = [
-  ...CMP_OPS,
-  'in',
-  'not_in',
-  'contains',
-  'not_contains',
-  'starts_with',
-  'ends_with',
-  'exists',
-  'not_exists',
-  'between',
-  'within_last',
-  'not_within_last',
-  'before',
-  'after',
-] as const;
-export type Op = (typeof OPS)[number];
-
-export const AGGREGATE_FNS = ['sum', 'avg', 'min', 'max', 'count_distinct'] as const;
-export type AggregateFn = (typeof AGGREGATE_FNS)[number];
+export {
+  aggregateFns as AGGREGATE_FNS,
+  cmpOps as CMP_OPS,
+  ops as OPS,
+} from '../../../../src/segments/operators';
+export type { AggregateFn, CmpOp, Op };
 
 export type Scalar = string | number | boolean;
 export type Value = Scalar | Scalar[];
