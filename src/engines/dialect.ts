@@ -1,5 +1,6 @@
 import type { Table } from '../store/tables.js';
 import type { Sql, SqlRenderer } from './sql.js';
+import type { WriteDialect } from './write-dialect.js';
 
 /** The broad kind of a column's type, enough to choose how to read a value (see `Dialect.valueKind`). */
 export type ValueKind = 'text' | 'number' | 'timestamp' | 'boolean' | 'other';
@@ -17,7 +18,7 @@ export interface CsvReadOptions {
  * Everything that differs between engines as SQL text, and nothing else: no I/O, no driver imports, so SQL can be
  * compiled and read anywhere (`strata segment sql`).
  */
-export interface Dialect extends SqlRenderer {
+export interface Dialect extends SqlRenderer, WriteDialect {
   readonly name: string;
   /** DDL that creates the table if it does not exist. */
   createTable(table: Table): readonly Sql[];

@@ -18,6 +18,15 @@ export interface Table {
   readonly primaryKey?: readonly string[];
   /** The order rows are read in most: (workspace, user_id, ts) for events. Engines that sort storage use it. */
   readonly sortKey: readonly string[];
+  /**
+   * For a table without a primary key: columns (extending `sortKey`) on which two rows are the same row written twice.
+   * Not a constraint, and not relied on by the writers, which deduplicate themselves; engines without uniqueness
+   * constraints collapse such rows in storage (ClickHouse: a `ReplacingMergeTree` ordered by them), so a retried
+   * write from another process cannot count twice.
+   */
+  readonly dedupKey?: readonly string[];
+  /** A timestamp column to partition by month, for large append-only tables on engines that partition. */
+  readonly monthlyPartition?: string;
 }
 
 const col = (name: string, type: ColumnType, nullable = false): Column => ({ name, type, nullable });
@@ -38,6 +47,8 @@ export const events: Table = {
     col('revenue', 'double', true),
   ],
   sortKey: ['workspace', 'user_id', 'ts'],
+  dedupKey: ['workspace', 'user_id', 'ts', 'message_id'],
+  monthlyPartition: 'ts',
 };
 
 export const profiles: Table = {
@@ -182,6 +193,7 @@ export const segmentChanges: Table = {
     col('recorded_at', 'timestamp'),
   ],
   sortKey: ['workspace', 'seq'],
+  monthlyPartition: 'at',
 };
 
 /** One row per refresh: size and movement, the segment's size history. */
@@ -323,6 +335,7 @@ export const traitChanges: Table = {
     col('run_id', 'string'),
   ],
   sortKey: ['workspace', 'trait', 'user_id', 'at'],
+  monthlyPartition: 'at',
 };
 
 /**

@@ -4,6 +4,7 @@ import { registerImportTests } from './import.contract.js';
 import { registerJsonTests } from './json.contract.js';
 import { registerStoreTests } from './store.contract.js';
 import { registerValueTests } from './values.contract.js';
+import { registerWriteTests } from './write.contract.js';
 
 /**
  * One contract every engine passes (Hono's `common.case.test.ts` pattern): each engine's test file calls
@@ -75,6 +76,7 @@ export function runEngineContract(contract: EngineContract): void {
     registerValueTests(context);
     registerJsonTests(context);
     registerImportTests(context);
+    registerWriteTests(context);
 
     it('declares gaps only for tests that exist', () => {
       expect([...gaps.keys()].filter((name) => !registered.has(name))).toEqual([]);

@@ -5,6 +5,7 @@ import { type Param, type ParamType, type Sql, sql, trusted } from '../sql.js';
 import { clickhouseImportDialect, jsonObjectText } from './import-dialect.js';
 import { type JsonTarget, jsonCall, jsonTarget, NUMBER_TYPES, readableJson } from './json-path.js';
 import { clickhouseSegmentDialect } from './segment-dialect.js';
+import { clickhouseWriteDialect } from './write-dialect.js';
 
 /** Column types. JSON is kept as text (`String`): ClickHouse's `JSON` type drops JSON nulls and splits dotted keys. */
 const columnTypes: Record<ColumnType, string> = {
@@ -23,12 +24,6 @@ const columnTypes: Record<ColumnType, string> = {
  */
 const paramTypes: Record<ParamType, string> = { ...columnTypes, timestamp: 'Int64', 'string[]': 'Array(String)' };
 
-/**
- * Tables partitioned by month on a timestamp column. Only the large append-only event log: small tables with
- * monthly partitions would be split into many tiny parts. (Better as `partitionBy` on `Table` in tables.ts.)
- */
-const monthlyPartitions: Readonly<Record<string, string>> = { events: 'ts' };
-
 /** Double-quoted identifier; ClickHouse escapes inside quotes with a backslash. */
 export const quoteIdent = (name: string): string => `"${name.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 
@@ -37,18 +32,20 @@ const columnList = (names: readonly string[]): string => `(${names.map(quoteIden
 /**
  * DDL for one table. ClickHouse has no uniqueness constraints: a table with a primary key is a `ReplacingMergeTree`
  * ordered by that key, so the last row written for a key replaces earlier ones once parts merge, and reads see
- * exactly one row per key because the connections set `final = 1` (see settings.ts). Other tables are `MergeTree`
- * ordered by their sort key. A nullable sort-key column (events' `user_id`: anonymous events have none) needs
- * `allow_nullable_key`; storing '' instead would change what `user_id IS NULL` means to every query.
+ * exactly one row per key because the connections set `final = 1` (see settings.ts). A table with a `dedupKey` (the
+ * events) is a `ReplacingMergeTree` ordered by it, so an event written twice is stored once. Other tables are
+ * `MergeTree` ordered by their sort key. Large append-only tables are partitioned by month. A nullable key column
+ * (events' `user_id`: anonymous events have none) needs `allow_nullable_key`; storing '' instead would change what
+ * `user_id IS NULL` means to every query.
  */
 function createTable(table: Table): readonly Sql[] {
   const columns = table.columns.map((c) => {
     const type = columnTypes[c.type];
     return `${quoteIdent(c.name)} ${c.nullable ? `Nullable(${type})` : type}`;
   });
-  const key = table.primaryKey ?? table.sortKey;
-  const engine = table.primaryKey ? 'ReplacingMergeTree' : 'MergeTree';
-  const partition = monthlyPartitions[table.name];
+  const key = table.primaryKey ?? table.dedupKey ?? table.sortKey;
+  const engine = table.primaryKey || table.dedupKey ? 'ReplacingMergeTree' : 'MergeTree';
+  const partition = table.monthlyPartition;
   const nullableKey = key.some((name) => table.columns.find((c) => c.name === name)?.nullable);
   const clauses = [
     `ENGINE = ${engine}`,
@@ -105,4 +102,5 @@ export const clickhouseDialect: Dialect & SegmentDialect = {
   },
   ...clickhouseImportDialect,
   ...clickhouseSegmentDialect,
+  ...clickhouseWriteDialect,
 };

@@ -15,6 +15,11 @@ export const sessionSettings = {
    * which is what an upsert means in the other engines. Applies to joined tables and subqueries too.
    */
   final: 1,
+  /**
+   * `FINAL` merges within each partition only. Sound because every partitioned ReplacingMergeTree is partitioned by
+   * a column of its key (events: month of `ts`), so two versions of a row are always in the same partition.
+   */
+  do_not_merge_across_partitions_select_final: 1,
   /** `now()`, and timestamps written without a zone, are UTC, as everywhere else in Strata. */
   session_timezone: 'UTC',
   /**

@@ -1,6 +1,7 @@
 import type { ColumnType, Table } from '../../store/tables.js';
 import type { CsvReadOptions, Dialect, ValueKind } from '../dialect.js';
 import { bool, int, join, type Param, type Sql, sql, str, strList, trusted } from '../sql.js';
+import { duckdbWriteDialect } from './write-dialect.js';
 
 const columnTypes: Record<ColumnType, string> = {
   string: 'VARCHAR',
@@ -156,6 +157,7 @@ export const duckdbDialect: Dialect = {
     const member = jsonTypeNameOf(sql`json_type(${column}, ${pointer})`);
     return sql`(CASE WHEN NOT regexp_full_match(${key}, '[0-9]+') OR json_type(${column}) = 'OBJECT' THEN ${member} END)`;
   },
+  ...duckdbWriteDialect,
 };
 
 /**
