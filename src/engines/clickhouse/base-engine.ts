@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Table } from '../../store/tables.js';
+import type { Dialect } from '../dialect.js';
 import type { CellValue, Engine, Row } from '../engine.js';
 import { Mutex } from '../mutex.js';
+import type { SegmentDialect } from '../segment-dialect.js';
 import { ident, render, type Sql } from '../sql.js';
+import { checkClusterName, createTable, localName, SHARDING } from './ddl.js';
 import { clickhouseDialect, quoteIdent } from './dialect.js';
 import { type BoundValue, bindParams, type CompactResult, insertRow, normaliseRows } from './values.js';
 
@@ -31,14 +34,24 @@ const WRITE = /^\s*(INSERT\s+INTO|DELETE\s+FROM)\s+("(?:[^"\\]|\\.)*"|`(?:[^`\\]
  * engine, but a failure part-way leaves the statements already run in place: there is no rollback.
  */
 export class ClickHouseBaseEngine implements Engine {
-  readonly dialect = clickhouseDialect;
+  readonly dialect: Dialect & SegmentDialect;
   private readonly mutex = new Mutex();
   /** Staging tables are per engine instance, so two processes sharing a server do not empty each other's. */
   private readonly stagePrefix = `strata_stage_${randomUUID().replaceAll('-', '').slice(0, 12)}_`;
   private readonly staged = new Set<string>();
   private readonly unlocked: Engine;
 
-  protected constructor(private readonly transport: Transport) {
+  /**
+   * @param cluster On a cluster, tables are created replicated and sharded (ddl.ts), and a DELETE from a sharded
+   * table is sent to its shard-local tables on every server (a `Distributed` table takes inserts and reads only).
+   */
+  protected constructor(
+    private readonly transport: Transport,
+    private readonly cluster?: string,
+  ) {
+    this.dialect = cluster
+      ? { ...clickhouseDialect, createTable: (table) => createTable(table, checkClusterName(cluster)) }
+      : clickhouseDialect;
     this.unlocked = {
       dialect: this.dialect,
       query: (q) => this.query(q),
@@ -107,8 +120,16 @@ export class ClickHouseBaseEngine implements Engine {
       return Number(result.data[0]?.[0] ?? 0);
     };
     const before = await count();
-    await this.transport.command(text, bound);
+    await this.transport.command(insert ? text : this.onShards(text, target[0], target[2] ?? ''), bound);
     return Math.abs((await count()) - before);
+  }
+
+  /** A DELETE from a sharded table, rewritten to delete from its shard-local tables across the cluster. */
+  private onShards(text: string, head: string, table: string): string {
+    const name = table.replace(/^["`]|["`]$/g, '');
+    if (!this.cluster || SHARDING[name] === undefined) return text;
+    const local = `DELETE FROM ${quoteIdent(localName(name))} ON CLUSTER ${quoteIdent(this.cluster)}`;
+    return local + text.slice(head.length);
   }
 
   /** Fills this engine's Memory-engine copy of `table` (emptied first) and returns its name. */

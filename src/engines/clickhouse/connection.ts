@@ -1,18 +1,17 @@
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
 import { withSchema } from '../../store/migrations.js';
 import type { Engine } from '../engine.js';
 import { ClickHouseBaseEngine, type Transport } from './base-engine.js';
 import { quoteIdent } from './dialect.js';
-import { sessionSettings } from './settings.js';
+import { clusterSettings, sessionSettings } from './settings.js';
 import type { BoundValue, CompactResult } from './values.js';
 
 export interface ClickHouseOptions {
   /** `http(s)://user:password@host:8123/database`. */
   readonly url: string;
+  /** A cluster of the server's `remote_servers`: tables are created replicated and sharded on it (ddl.ts). */
+  readonly cluster?: string;
 }
-
-/** Sent with every request, so a client configured elsewhere (`withClient`) still gets them. */
-const settings = { ...sessionSettings };
 
 /**
  * A ClickHouse server over HTTP. Every request carries the session settings (no HTTP session is used: a ClickHouse
@@ -22,14 +21,22 @@ const settings = { ...sessionSettings };
 class HttpTransport implements Transport {
   readonly reportsInsertedRows = true;
 
-  constructor(private readonly client: ClickHouseClient) {}
+  /** Sent with every request, so a client configured elsewhere (`withClient`) still gets them. */
+  private readonly settings: ClickHouseSettings;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    cluster: boolean,
+  ) {
+    this.settings = cluster ? { ...sessionSettings, ...clusterSettings } : { ...sessionSettings };
+  }
 
   async select(text: string, params: Readonly<Record<string, BoundValue>>): Promise<CompactResult> {
     const result = await this.client.query({
       query: text,
       format: 'JSONCompact',
       query_params: { ...params },
-      clickhouse_settings: settings,
+      clickhouse_settings: this.settings,
     });
     const { meta, data } = await result.json<unknown[]>();
     return { meta: meta ?? [], data };
@@ -39,7 +46,7 @@ class HttpTransport implements Transport {
     const result = await this.client.command({
       query: text,
       query_params: { ...params },
-      clickhouse_settings: settings,
+      clickhouse_settings: this.settings,
     });
     // The summary header counts rows an INSERT wrote; `ClickHouseBaseEngine` uses it for INSERTs only.
     const written = result.summary?.written_rows;
@@ -51,7 +58,7 @@ class HttpTransport implements Transport {
       table: quoteIdent(table),
       values: [...rows],
       format: 'JSONEachRow',
-      clickhouse_settings: settings,
+      clickhouse_settings: this.settings,
     });
   }
 
@@ -63,18 +70,18 @@ class HttpTransport implements Transport {
 /** The ClickHouse engine over HTTP: the scale-out store. Same dialect, normaliser and staging as chDB. */
 export class ClickHouseEngine extends ClickHouseBaseEngine {
   static async open(options: ClickHouseOptions): Promise<ClickHouseEngine> {
-    const client = createClient({ url: options.url });
+    const client = createClient({ url: options.url, application: 'strata' });
     const ping = await client.ping();
     if (!ping.success) {
       await client.close();
       throw new Error(`cannot reach ClickHouse at ${new URL(options.url).host}: ${String(ping.error)}`);
     }
-    return ClickHouseEngine.withClient(client);
+    return ClickHouseEngine.withClient(client, options.cluster);
   }
 
   /** An engine over a client configured by the caller (TLS, proxies, auth); it closes the client on close. */
-  static withClient(client: ClickHouseClient): ClickHouseEngine {
-    return new ClickHouseEngine(new HttpTransport(client));
+  static withClient(client: ClickHouseClient, cluster?: string): ClickHouseEngine {
+    return new ClickHouseEngine(new HttpTransport(client, cluster !== undefined), cluster);
   }
 }
 

@@ -1,21 +1,14 @@
-import type { ColumnType, Table } from '../../store/tables.js';
 import type { Dialect } from '../dialect.js';
 import type { SegmentDialect } from '../segment-dialect.js';
 import { type Param, type ParamType, type Sql, sql, trusted } from '../sql.js';
+import { columnTypes, createTable } from './ddl.js';
 import { clickhouseImportDialect, jsonObjectText } from './import-dialect.js';
 import { type JsonTarget, jsonCall, jsonTarget, NUMBER_TYPES, readableJson } from './json-path.js';
+import { quoteIdent } from './quote.js';
 import { clickhouseSegmentDialect } from './segment-dialect.js';
 import { clickhouseWriteDialect } from './write-dialect.js';
 
-/** Column types. JSON is kept as text (`String`): ClickHouse's `JSON` type drops JSON nulls and splits dotted keys. */
-const columnTypes: Record<ColumnType, string> = {
-  string: 'String',
-  double: 'Float64',
-  bigint: 'Int64',
-  boolean: 'Bool',
-  timestamp: `DateTime64(3, 'UTC')`,
-  json: 'String',
-};
+export { quoteIdent };
 
 /**
  * Parameter types for `{pN:Type}` placeholders; JSON travels as its text, and a timestamp as epoch milliseconds
@@ -23,38 +16,6 @@ const columnTypes: Record<ColumnType, string> = {
  * four-digit year, so a bound such as "999999 weeks before T" (year -17141) could not be passed at all.
  */
 const paramTypes: Record<ParamType, string> = { ...columnTypes, timestamp: 'Int64', 'string[]': 'Array(String)' };
-
-/** Double-quoted identifier; ClickHouse escapes inside quotes with a backslash. */
-export const quoteIdent = (name: string): string => `"${name.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-
-const columnList = (names: readonly string[]): string => `(${names.map(quoteIdent).join(', ')})`;
-
-/**
- * DDL for one table. ClickHouse has no uniqueness constraints: a table with a primary key is a `ReplacingMergeTree`
- * ordered by that key, so the last row written for a key replaces earlier ones once parts merge, and reads see
- * exactly one row per key because the connections set `final = 1` (see settings.ts). A table with a `dedupKey` (the
- * events) is a `ReplacingMergeTree` ordered by it, so an event written twice is stored once. Other tables are
- * `MergeTree` ordered by their sort key. Large append-only tables are partitioned by month. A nullable key column
- * (events' `user_id`: anonymous events have none) needs `allow_nullable_key`; storing '' instead would change what
- * `user_id IS NULL` means to every query.
- */
-function createTable(table: Table): readonly Sql[] {
-  const columns = table.columns.map((c) => {
-    const type = columnTypes[c.type];
-    return `${quoteIdent(c.name)} ${c.nullable ? `Nullable(${type})` : type}`;
-  });
-  const key = table.primaryKey ?? table.dedupKey ?? table.sortKey;
-  const engine = table.primaryKey || table.dedupKey ? 'ReplacingMergeTree' : 'MergeTree';
-  const partition = table.monthlyPartition;
-  const nullableKey = key.some((name) => table.columns.find((c) => c.name === name)?.nullable);
-  const clauses = [
-    `ENGINE = ${engine}`,
-    partition ? `PARTITION BY toYYYYMM(${quoteIdent(partition)})` : '',
-    `ORDER BY ${columnList(key)}`,
-    nullableKey ? 'SETTINGS allow_nullable_key = 1' : '',
-  ].filter((clause) => clause !== '');
-  return [trusted(`CREATE TABLE IF NOT EXISTS ${quoteIdent(table.name)} (${columns.join(', ')}) ${clauses.join(' ')}`)];
-}
 
 /** `Dialect.jsonTypeName` at a target: JSONType says 'Null' for a missing key and JSON null alike, JSONHas does not. */
 function jsonTypeNameAt(target: JsonTarget): Sql {

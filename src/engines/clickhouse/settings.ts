@@ -42,6 +42,17 @@ export const sessionSettings = {
   output_format_json_quote_denormals: 1,
 } as const satisfies ClickHouseSettings;
 
+/**
+ * Added on a cluster (`--cluster`). Reads of a `Distributed` table inside IN or JOIN of another one run against the
+ * shard-local tables, so a segment, whose tables are all sharded by user (ddl.ts), evaluates on each shard without
+ * moving data between them; inserts into a `Distributed` table are forwarded before the statement returns, so the
+ * next read sees them, as on one server.
+ */
+export const clusterSettings = {
+  distributed_product_mode: 'local',
+  distributed_foreground_insert: 1,
+} as const satisfies ClickHouseSettings;
+
 /** The settings as `clickhouse local` command-line arguments (chDB's `connectionArgs`). */
 export function settingsArgs(): string[] {
   return Object.entries(sessionSettings).map(([name, value]) => `--${name}=${value}`);
