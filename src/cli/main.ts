@@ -15,14 +15,27 @@ import { registerWebhooks } from './commands/webhooks.js';
 import { ExitCode } from './exit-codes.js';
 import { consoleOutput, type Output } from './output.js';
 import { state } from './program.js';
+import { DEFAULT_CONFIG_FILE, ENVIRONMENT } from './store-config.js';
 
 /** Builds the `strata` command tree. */
 export function buildProgram(): Command {
   const program = new Command('strata')
     .description('Strata: collect, segment and act on your users and customers')
     .version(VERSION)
-    .option('--db <file>', 'the DuckDB file', process.env['STRATA_DB'] ?? './strata.duckdb')
-    .option('--workspace <name>', 'workspace to act on', process.env['STRATA_WORKSPACE'] ?? 'default')
+    .option('--engine <name>', 'where the data lives: duckdb (default), chdb (embedded ClickHouse) or clickhouse')
+    .option('--db <file>', 'the DuckDB file (default ./strata.duckdb)')
+    .option('--data <dir>', 'the chDB data directory (default ./strata-chdb)')
+    .option('--clickhouse-url <url>', 'the ClickHouse server: http(s)://user:password@host:8123/database')
+    .option('--cluster <name>', 'create ClickHouse tables replicated and sharded on this cluster')
+    .option(
+      '--config <file>',
+      `a JSON config file with the same settings (default ./${DEFAULT_CONFIG_FILE} if present)`,
+    )
+    .option('--workspace <name>', 'workspace to act on (default "default")')
+    .addHelpText(
+      'after',
+      `\nEach setting may also come from the environment (${Object.values(ENVIRONMENT).join(', ')}, STRATA_CONFIG);\nthe command line wins, then the environment, then the config file.`,
+    )
     .showHelpAfterError()
     .exitOverride();
   registerDemo(program);

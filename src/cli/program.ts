@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { ExitCode } from './exit-codes.js';
 import { consoleOutput, type Output } from './output.js';
 import type { GlobalOptions } from './store-access.js';
+import { resolveStore, type StoreSettings } from './store-config.js';
 
 /** What every command receives: the global options and where to write. */
 export interface CommandContext {
@@ -25,12 +26,14 @@ function exitCodeOf(error: UserError): ExitCode {
 export function action<A extends unknown[]>(fn: Action<A>) {
   return async function (this: Command, ...args: unknown[]): Promise<void> {
     const command = args[args.length - 1] as Command;
-    const globals = command.optsWithGlobals<{ db: string; workspace: string; json?: boolean }>();
-    const ctx: CommandContext = {
-      options: { db: globals.db, workspace: globals.workspace, json: Boolean(globals.json) },
+    const globals = command.optsWithGlobals<StoreSettings & { config?: string; json?: boolean }>();
+    let ctx: CommandContext = {
+      options: { store: { engine: 'duckdb', db: ':memory:' }, workspace: 'default', json: Boolean(globals.json) },
       out: state.out,
     };
     try {
+      const { location, workspace } = resolveStore(globals);
+      ctx = { ...ctx, options: { ...ctx.options, store: location, workspace } };
       state.exitCode = (await fn(ctx, ...(args.slice(0, -1) as A))) ?? ExitCode.ok;
     } catch (error) {
       if (error instanceof UserError) {

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Engine } from '../../engines/engine.js';
-import { openEngine } from '../../engines/open.js';
+import { describeLocation, localPath, type StoreLocation } from '../../engines/location.js';
+import { openStore } from '../../engines/open.js';
 import { UserError } from '../../errors.js';
 import { findLocalServer } from '../../server/local-server.js';
 import { type RunningServer, startServer } from '../../server/serve.js';
@@ -12,7 +13,7 @@ import { action, portNumber, positiveInt } from '../program.js';
 /** Serves until SIGINT/SIGTERM, then closes the server and the store cleanly. */
 export async function serveUntilStopped(
   engine: Engine,
-  db: string,
+  store: StoreLocation,
   listen: { port: number; host: string; live?: boolean; sweepInterval?: number; traitsInterval?: number },
   out: Output,
   onReady?: (url: string) => void,
@@ -25,8 +26,11 @@ export async function serveUntilStopped(
           traitsIntervalMs: (listen.traitsInterval ?? DEFAULT_TRAITS_INTERVAL) * 1000,
           log: (message: string) => out.error(`live: ${message}`),
         };
+  const db = localPath(store) ?? undefined;
   const running = await startServer({ engine, port: listen.port, host: listen.host, db, version: VERSION, live });
-  out.error(`Strata ${VERSION} serving ${db} at ${running.url}  (API docs: ${running.url}/api/docs; Ctrl-C stops)`);
+  out.error(
+    `Strata ${VERSION} serving ${describeLocation(store)} at ${running.url}  (API docs: ${running.url}/api/docs; Ctrl-C stops)`,
+  );
   onReady?.(running.url);
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -57,10 +61,16 @@ export async function serveUntilStopped(
 /** How long a stop may take: in-flight requests, the live services' last work, the store's checkpoint. */
 const STOP_DEADLINE_MS = 30_000;
 
-export async function assertNotServed(db: string): Promise<void> {
-  const server = db === ':memory:' ? null : await findLocalServer(db);
+export async function assertNotServed(store: StoreLocation): Promise<void> {
+  const path = localPath(store);
+  const server = path === null ? null : await findLocalServer(path);
   if (server) {
-    throw new UserError('database_busy', `${db} is already served by pid ${server.pid} at ${server.url}`, 'db', 409);
+    throw new UserError(
+      'database_busy',
+      `${describeLocation(store)} is already served by pid ${server.pid} at ${server.url}`,
+      'db',
+      409,
+    );
   }
 }
 
@@ -107,9 +117,9 @@ export function registerServe(program: Command): void {
           { options, out },
           flags: { port: number; host: string; live: boolean; sweepInterval: number; traitsInterval: number },
         ) => {
-          await assertNotServed(options.db);
-          const engine = await openEngine({ db: options.db });
-          await serveUntilStopped(engine, options.db, flags, out);
+          await assertNotServed(options.store);
+          const engine = await openStore(options.store);
+          await serveUntilStopped(engine, options.store, flags, out);
           return ExitCode.ok;
         },
       ),
