@@ -4,6 +4,7 @@ import { registerAnalytics } from './commands/analytics.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerModels } from './commands/models.js';
 import { registerQuality } from './commands/quality.js';
 import { registerRfm } from './commands/rfm.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerQuality(program);
   registerSettings(program);
   registerModels(program);
+  registerMigrate(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

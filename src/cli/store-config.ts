@@ -80,9 +80,12 @@ function fromEnvironment(env: NodeJS.ProcessEnv): StoreSettings {
 export function resolveStore(
   flags: StoreSettings & { readonly config?: string },
   env: NodeJS.ProcessEnv = process.env,
+  options: { readonly configFile?: boolean } = {},
 ): { location: StoreLocation; workspace: string } {
   const configPath =
-    flags.config ?? env['STRATA_CONFIG'] ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+    options.configFile === false
+      ? undefined
+      : (flags.config ?? env['STRATA_CONFIG'] ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined));
   const file = configPath ? readConfigFile(configPath) : {};
   const environment = fromEnvironment(env);
   const pick = <K extends keyof StoreSettings>(key: K): StoreSettings[K] => flags[key] ?? environment[key] ?? file[key];

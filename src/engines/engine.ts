@@ -32,5 +32,10 @@ export interface Engine {
    * side uses both cores instead of queueing one behind the other. Absent: use the engine itself.
    */
   readonly segmentsLane?: Engine;
+  /**
+   * Reads a query's rows in batches of about `batchRows`, streaming, so a table larger than memory can be read
+   * whole (`strata migrate`). Optional: without it, callers read with `query`.
+   */
+  scan?(query: Sql, batchRows: number): AsyncIterable<Row[]>;
   close(): Promise<void>;
 }

@@ -58,6 +58,15 @@ function normaliseValue(value: unknown): unknown {
   return value;
 }
 
+/** A row as the engine returns it: JSON columns parsed, other values normalised. */
+function normaliseRow(row: Readonly<Record<string, unknown>>, jsonColumns: ReadonlySet<string>): Row {
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) {
+    out[key] = jsonColumns.has(key) && typeof value === 'string' ? JSON.parse(value) : normaliseValue(value);
+  }
+  return out;
+}
+
 function appendCell(appender: DuckDBAppender, column: Column, value: CellValue): void {
   if (value === null || value === undefined) {
     appender.appendNull();
@@ -180,6 +189,34 @@ export class DuckDBEngine implements Engine {
     });
   }
 
+  async *scan(query: Sql, batchRows: number): AsyncIterable<Row[]> {
+    // A connection of its own: a pending streamed result would be cut short by the next query on its connection.
+    const connection = await this.instance.connect();
+    try {
+      await connection.run(`SET TimeZone = 'UTC'`);
+      const { text, params } = render(query, this.dialect);
+      const bound = params.map(bindValue);
+      const result = await connection.stream(
+        text,
+        bound.map(([value]) => value),
+        bound.map(([, type]) => type),
+      );
+      const names = result.columnNames();
+      const json = new Set(names.filter((_, i) => result.columnTypes()[i]?.alias === 'JSON'));
+      let batch: Row[] = [];
+      for await (const rows of result.yieldRowObjectJs()) {
+        for (const row of rows) batch.push(normaliseRow(row, json));
+        if (batch.length >= batchRows) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      connection.closeSync();
+    }
+  }
+
   private async read(connection: DuckDBConnection, query: Sql): Promise<Row[]> {
     const { text, params } = render(query, this.dialect);
     const bound = params.map(bindValue);
@@ -194,13 +231,7 @@ export class DuckDBEngine implements Engine {
         .map((type, i) => (type.alias === 'JSON' ? reader.columnNames()[i] : undefined))
         .filter((name): name is string => name !== undefined),
     );
-    return reader.getRowObjectsJS().map((row) => {
-      const out: Row = {};
-      for (const [key, value] of Object.entries(row)) {
-        out[key] = jsonColumns.has(key) && typeof value === 'string' ? JSON.parse(value) : normaliseValue(value);
-      }
-      return out;
-    });
+    return reader.getRowObjectsJS().map((row) => normaliseRow(row, jsonColumns));
   }
 
   private async write(connection: DuckDBConnection, query: Sql): Promise<number> {
