@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Workload, writeResults } from './harness.js';
 import { analyticsWorkload } from './workloads/analytics.js';
+import { enginesWorkload } from './workloads/engines.js';
 import { importWorkload } from './workloads/import.js';
 import { liveWorkload } from './workloads/live.js';
 import { modelsWorkload } from './workloads/models.js';
@@ -14,6 +15,7 @@ const workloads: readonly Workload[] = [
   liveWorkload,
   analyticsWorkload,
   modelsWorkload,
+  enginesWorkload,
 ];
 
 function usage(): string {

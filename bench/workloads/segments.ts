@@ -172,11 +172,15 @@ export const cases: readonly Case[] = [
 const fingerprint = (members: Sql) =>
   sql`SELECT count(*) AS n, coalesce(sum(hash(user_id)), 0)::VARCHAR AS h FROM (${members}) AS m`;
 
-async function median(work: () => Promise<unknown>, runs = 3): Promise<number> {
+export async function median(work: () => Promise<unknown>, runs = 3): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push((await time(work)).seconds);
   return times.sort((a, b) => a - b)[Math.floor(runs / 2)] as number;
 }
+
+/** The segment a case may reference by name. */
+export const lookup = (name: string) =>
+  name === 'pro buyers' ? { id: 'seg_bench', kind: 'dynamic' as const, rule: proBuyers } : undefined;
 
 export const segmentsWorkload: Workload = {
   name: 'segments',
@@ -188,8 +192,6 @@ export const segmentsWorkload: Workload = {
     console.error(
       `generated ${size.toLocaleString('en-US')} users, ${(size * 20).toLocaleString('en-US')} events in ${generated.seconds.toFixed(1)} s`,
     );
-    const lookup = (name: string) =>
-      name === 'pro buyers' ? { id: 'seg_bench', kind: 'dynamic' as const, rule: proBuyers } : undefined;
     const out: Measurement[] = [];
     for (const c of cases) {
       const lowered = lower(c.rule, { asOf: BENCH_AS_OF, segment: lookup });
