@@ -1,9 +1,13 @@
 import type { Table } from '../store/tables.js';
+import type { JsonWriteDialect } from './json-write-dialect.js';
 import type { Sql, SqlRenderer } from './sql.js';
 import type { WriteDialect } from './write-dialect.js';
 
 /** The broad kind of a column's type, enough to choose how to read a value (see `Dialect.valueKind`). */
 export type ValueKind = 'text' | 'number' | 'timestamp' | 'boolean' | 'other';
+
+/** A member of a JSON object being built: key, value, and `'json'` when the value is JSON already. */
+export type JsonField = readonly [key: string, value: Sql, kind?: 'json'];
 
 /** How to read a CSV file; everything left out is detected by the engine. */
 export interface CsvReadOptions {
@@ -12,13 +16,18 @@ export interface CsvReadOptions {
   readonly skipRows?: number;
   /** Column types by position, as `describe` names them or `textType`; later columns are detected. */
   readonly types?: readonly string[];
+  /**
+   * The column names by position, as `describe` gave them: an engine that takes column types by name (ClickHouse)
+   * needs them with `types`, and then reads every column with the type given.
+   */
+  readonly names?: readonly string[];
 }
 
 /**
  * Everything that differs between engines as SQL text, and nothing else: no I/O, no driver imports, so SQL can be
  * compiled and read anywhere (`strata segment sql`).
  */
-export interface Dialect extends SqlRenderer, WriteDialect {
+export interface Dialect extends SqlRenderer, WriteDialect, JsonWriteDialect {
   readonly name: string;
   /** DDL that creates the table if it does not exist. */
   createTable(table: Table): readonly Sql[];
@@ -26,8 +35,11 @@ export interface Dialect extends SqlRenderer, WriteDialect {
   jsonText(column: Sql, path: readonly string[]): Sql;
   /** A JSON value's field as a double (null when missing or not a number). */
   jsonNumber(column: Sql, path: readonly string[]): Sql;
-  /** Builds a JSON object from named expressions. */
-  jsonObject(fields: readonly (readonly [string, Sql])[]): Sql;
+  /**
+   * Builds a JSON object from named expressions. A value marked `'json'` is JSON already (from `jsonObject` or
+   * `jsonArrayAgg`) and is embedded as it is; the others are scalars.
+   */
+  jsonObject(fields: readonly JsonField[]): Sql;
 
   // Bulk import: reading files as relations. The file path is always a bound parameter.
 
@@ -69,6 +81,8 @@ export interface Dialect extends SqlRenderer, WriteDialect {
   parseTimestamp(text: Sql, format: string): Sql;
   /** A value as a double, or null when it is not a number. */
   toNumber(value: Sql): Sql;
+  /** A value as text, NULL staying NULL (ClickHouse refuses `CAST(NULL AS String)`): also a typed NULL of text. */
+  toText(value: Sql): Sql;
   /** The lowercase hex MD5 digest of text: stable across engines and versions, for content-derived ids. */
   md5Hex(text: Sql): Sql;
   /**

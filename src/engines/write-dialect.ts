@@ -5,7 +5,10 @@ import { type Param, type Sql, sql } from './sql.js';
 export interface RowUpdate {
   /** New values by column name. Expressions name the table's own columns qualified (`profiles.first_seen`). */
   readonly set: Readonly<Record<string, Sql | Param>>;
-  /** Which rows change; may name columns of `from`. */
+  /**
+   * Which rows change; may name columns of `from`. Without `from`, name the table's columns unqualified and avoid
+   * subqueries (use `inList`): ClickHouse then deletes old versions without waiting (clickhouse/settings.ts).
+   */
   readonly where: Sql;
   /** A relation with an alias (`${staging} s`) joined in by `where`, as in `UPDATE … FROM`. */
   readonly from?: Sql;
@@ -15,6 +18,8 @@ export interface RowUpdate {
 export interface TempTable {
   readonly ref: Sql;
   create(query: Sql): Sql;
+  /** Deletes the rows that match `where` (columns unqualified). */
+  deleteWhere(where: Sql): Sql;
   readonly drop: Sql;
 }
 
@@ -26,6 +31,11 @@ export interface TempTable {
 export interface WriteDialect {
   /** One row per element of a list, for `x IN (SELECT ${unnest(list)})`. */
   unnest(list: Sql | Param): Sql;
+  /**
+   * Whether `value` is an element of a list, without a subquery: a condition ClickHouse can apply to reads while a
+   * DELETE using it is still pending (see clickhouse/settings.ts). Prefer it in a DELETE's condition.
+   */
+  inList(value: Sql, list: Sql | Param): Sql;
   /** The element of `values` at the position of `key` in `keys` (two lists of equal length), NULL when absent. */
   lookup(key: Sql, keys: Sql | Param, values: Sql | Param): Sql;
   /**
@@ -45,6 +55,12 @@ export interface WriteDialect {
    * reads braces in a table name as a file glob), private to this process and, on DuckDB, to the connection.
    */
   temp(name: string): TempTable;
+  /**
+   * A cheap identifier of each stored row of `relation` (a table name or alias), stable within one writing
+   * transaction, or null when the engine has none (callers then find rows by their columns). DuckDB's `rowid` lets a
+   * delete touch only the rows a diff names instead of scanning for them.
+   */
+  rowId(relation: Sql): Sql | null;
 }
 
 /** An update's value as an expression. */

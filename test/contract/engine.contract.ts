@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engines/engine.js';
 import { registerImportTests } from './import.contract.js';
 import { registerJsonTests } from './json.contract.js';
+import { registerJsonWriteTests } from './json-write.contract.js';
 import { registerStoreTests } from './store.contract.js';
 import { registerValueTests } from './values.contract.js';
 import { registerWriteTests } from './write.contract.js';
@@ -77,6 +78,7 @@ export function runEngineContract(contract: EngineContract): void {
     registerJsonTests(context);
     registerImportTests(context);
     registerWriteTests(context);
+    registerJsonWriteTests(context);
 
     it('declares gaps only for tests that exist', () => {
       expect([...gaps.keys()].filter((name) => !registered.has(name))).toEqual([]);

@@ -24,10 +24,12 @@ export const IMPORT_TESTS = [
   'import: readJsonLines',
   'import: value conversions',
   'import: jsonObject and jsonArrayAgg build JSON from scalars',
+  'import: readCsv with column types given, tab-separated files, a one-line file of text is a header',
+  'import: toText keeps NULL, jsonObject embeds a JSON value',
 ] as const;
 
 export function registerImportTests({ engine, test }: ContractContext): void {
-  const [lines, csv, jsonl, values, jsonBuild] = IMPORT_TESTS;
+  const [lines, csv, jsonl, values, jsonBuild, csvTypes, textAndJson] = IMPORT_TESTS;
 
   test(lines, async () => {
     const text = 'first\r\n\r\nthird, with a comma\n"quoted"\n';
@@ -122,5 +124,44 @@ export function registerImportTests({ engine, test }: ContractContext): void {
         ],
       },
     ]);
+  });
+
+  test(csvTypes, async () => {
+    const d = engine().dialect;
+    const path = file('ids.tsv', 'id\tn -- "x"\tname\n00042\t1.5\tSigned Up\n007\t\t\n');
+    const [sniffed] = await engine().query(d.sniffCsv(path));
+    expect(sniffed?.['has_header']).toBe(true);
+    const detected = await engine().query(d.describe(sql`SELECT * FROM ${d.readCsv(path, { header: true })}`));
+    const names = detected.map((c) => String(c['name']));
+    expect(names).toEqual(['id', 'n -- "x"', 'name']);
+    expect(d.valueKind(String(detected[1]?.['type']))).toBe('number');
+    const types = detected.map((c, i) => (i === 0 ? d.textType : String(c['type'])));
+    const relation = d.readCsv(path, { header: true, types, names });
+    const rows = await engine().query(sql`SELECT * FROM ${relation} AS r ORDER BY id`);
+    expect(rows).toEqual([
+      { id: '00042', 'n -- "x"': 1.5, name: 'Signed Up' },
+      { id: '007', 'n -- "x"': null, name: null },
+    ]);
+    const [headerOnly] = await engine().query(d.sniffCsv(file('header.csv', 'user_id,event,when\n')));
+    const [oneRow] = await engine().query(d.sniffCsv(file('one.csv', 'u1,A,2\n')));
+    expect([headerOnly?.['has_header'], oneRow?.['has_header']]).toEqual([true, false]);
+  });
+
+  test(textAndJson, async () => {
+    const d = engine().dialect;
+    const [text] = await engine().query(
+      sql`SELECT ${d.toText(sql`n`)} AS a, ${d.toText(sql`m`)} AS b
+          FROM (SELECT 7 AS n, CASE WHEN 1 = 0 THEN 1 END AS m) AS t`,
+    );
+    expect(text).toEqual({ a: '7', b: null });
+    const [json] = await engine().query(
+      sql`SELECT ${d.jsonObject([
+        ['list', sql`list`, 'json'],
+        ['text', sql`${str('[1]')}`],
+      ])} AS properties
+          FROM (SELECT ${d.jsonArrayAgg(d.jsonObject([['n', sql`n`]]), sql`n`)} AS list
+                FROM (SELECT 7 AS n UNION ALL SELECT 3 AS n) AS t) AS agg`,
+    );
+    expect(json).toEqual({ properties: { list: [{ n: 3 }, { n: 7 }], text: '[1]' } });
   });
 }

@@ -117,9 +117,8 @@ export function registerWriteTests({ engine, test }: ContractContext): void {
     await runAll(
       e,
       d.update(events, {
-        set: { user_id: d.lookup(sql`events.anonymous_id`, strList(ids), strList(users)) },
-        where: sql`events.workspace = ${str(w)} AND events.user_id IS NULL
-                   AND events.anonymous_id IN (SELECT ${d.unnest(strList(ids))})`,
+        set: { user_id: d.lookup(sql`anonymous_id`, strList(ids), strList(users)) },
+        where: sql`workspace = ${str(w)} AND user_id IS NULL AND ${d.inList(sql`anonymous_id`, strList(ids))}`,
       }),
     );
     const after = await e.query(
@@ -131,6 +130,18 @@ export function registerWriteTests({ engine, test }: ContractContext): void {
       { message_id: 'm3', user_id: null, anonymous_id: 'anon-3' },
       { message_id: 'm4', user_id: 'u9', anonymous_id: 'anon-1' },
     ]);
+  });
+
+  test('unnest gives one row per element, and inList tests membership without a subquery', async () => {
+    const e = engine();
+    const d = e.dialect;
+    const list = strList([HOSTILE, 'b', '']);
+    const rows = await e.query(sql`SELECT v FROM (SELECT ${d.unnest(list)} AS v) AS t ORDER BY v`);
+    expect(rows.map((r) => r['v'])).toEqual(['', 'b', HOSTILE].sort());
+    const [hit] = await e.query(
+      sql`SELECT ${d.countIf(d.inList(sql`x`, list))} AS n FROM (SELECT ${d.unnest(strList([HOSTILE, 'a', 'b']))} AS x) AS t`,
+    );
+    expect(Number(hit?.['n'])).toBe(2);
   });
 
   test('an event written twice is one row', async () => {
@@ -153,5 +164,61 @@ export function registerWriteTests({ engine, test }: ContractContext): void {
       return read;
     });
     expect(rows).toEqual([{ v: HOSTILE }]);
+  });
+
+  test('rows of a temporary table can be deleted by a condition', async () => {
+    const e = engine();
+    const temp = e.dialect.temp('contract_delete');
+    const rows = await e.transaction(async (tx) => {
+      await tx.run(temp.create(sql`SELECT ${str(HOSTILE)} AS v UNION ALL SELECT 'b' AS v UNION ALL SELECT 'c' AS v`));
+      await tx.run(temp.deleteWhere(sql`v <> ${str(HOSTILE)} AND v <> 'c'`));
+      const read = await tx.query(sql`SELECT v FROM ${temp.ref} ORDER BY v`);
+      await tx.run(temp.drop);
+      return read;
+    });
+    expect(rows).toEqual([{ v: 'c' }, { v: HOSTILE }]);
+  });
+
+  test('a row id, where the engine has one, tells stored rows apart and deletes exactly the rows it names', async () => {
+    const e = engine();
+    const w = 'write-rowid';
+    const d = e.dialect;
+    const rowId = d.rowId(sql`p`);
+    const rows = [profileRow(w, 'a', T0), profileRow(w, HOSTILE, T0), profileRow(w, 'c', T0)];
+    const distinct = await e.transaction(async (tx) => {
+      await tx.run(d.upsert(profiles, sql`SELECT * FROM ${await tx.stage(profiles, rows)}`));
+      const own = d.rowId(sql`profiles`);
+      if (rowId === null || own === null) return null;
+      // Row ids stay in SQL, as callers use them: inside a transaction they may exceed 2^53.
+      const ids = sql`SELECT p.user_id, ${rowId} AS rid FROM profiles AS p WHERE p.workspace = ${str(w)}`;
+      const [count] = await tx.query(sql`SELECT count(DISTINCT rid) AS n FROM (${ids}) AS i`);
+      await tx.run(sql`DELETE FROM profiles WHERE ${own} IN (SELECT rid FROM (${ids}) AS i WHERE user_id <> 'c')`);
+      return Number(count?.['n']);
+    });
+    const left = await e.query(sql`SELECT user_id FROM profiles WHERE workspace = ${str(w)} ORDER BY user_id`);
+    if (rowId === null) {
+      // No row ids (ClickHouse): callers find rows by their columns; the rows are untouched.
+      expect(left.map((row) => row['user_id'])).toEqual(['a', 'c', HOSTILE]);
+      return;
+    }
+    expect(distinct).toBe(3);
+    expect(left).toEqual([{ user_id: 'c' }]);
+  });
+
+  test('lookup gives the value at the first position of the key in a list, NULL when absent', async () => {
+    const d = engine().dialect;
+    const keys = strList(['a', HOSTILE, 'a']);
+    const values = strList(['first', 'hostile', 'second']);
+    const rows = await engine().query(
+      sql`SELECT k, ${d.lookup(sql`k`, keys, values)} AS v
+          FROM (SELECT ${d.unnest(strList(['a', HOSTILE, 'missing']))} AS k) AS t ORDER BY k`,
+    );
+    expect(rows).toEqual(
+      [
+        { k: 'a', v: 'first' },
+        { k: HOSTILE, v: 'hostile' },
+        { k: 'missing', v: null },
+      ].sort((x, y) => (x.k < y.k ? -1 : 1)),
+    );
   });
 }

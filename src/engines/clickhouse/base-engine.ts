@@ -93,8 +93,8 @@ export class ClickHouseBaseEngine implements Engine {
    * Runs a statement and returns the rows it changed. ClickHouse reports written rows only over HTTP and never for
    * a DELETE, so the count is taken around the statement (writes are serialised, so nothing of ours interleaves):
    * an INSERT by stored rows without `FINAL` (exact, unless a background merge of a ReplacingMergeTree collapses
-   * duplicates in between: then it undercounts), a DELETE by rows with `FINAL` (one per key). Other statements
-   * report 0.
+   * duplicates in between: then it undercounts), a DELETE by the rows its condition matches just before it runs
+   * (with `FINAL`: one per key). Other statements report 0.
    */
   private async write(query: Sql): Promise<number> {
     const { text, params } = render(query, this.dialect);
@@ -114,14 +114,40 @@ export class ClickHouseBaseEngine implements Engine {
       }
       return written;
     }
+    if (!insert) {
+      // The rows a DELETE removes are the rows its condition matches beforehand (one per key: reads are FINAL).
+      // Counting those, not the whole table twice, lets the index skip what the condition rules out.
+      const matched = await this.transport.select(
+        `SELECT count() FROM ${target[2]}${text.slice(target[0].length)}`,
+        bound,
+      );
+      await this.transport.command(
+        this.waitIfNeeded(this.onShards(text, target[0], target[2] ?? ''), target[2] ?? ''),
+        bound,
+      );
+      return Number(matched.data[0]?.[0] ?? 0);
+    }
     const count = async () => {
-      const settings = insert ? 'final = 0' : 'final = 1';
-      const result = await this.transport.select(`SELECT count() FROM ${target[2]} SETTINGS ${settings}`, {});
+      const result = await this.transport.select(`SELECT count() FROM ${target[2]} SETTINGS final = 0`, {});
       return Number(result.data[0]?.[0] ?? 0);
     };
     const before = await count();
-    await this.transport.command(insert ? text : this.onShards(text, target[0], target[2] ?? ''), bound);
-    return Math.abs((await count()) - before);
+    await this.transport.command(text, bound);
+    return (await count()) - before;
+  }
+
+  /**
+   * A DELETE with a subquery in its condition, made to finish before it returns: reads apply pending deletes on the
+   * fly (settings.ts), which ClickHouse refuses for a condition that reads another table, and would then refuse
+   * every read of the table until the delete is done. Simple conditions (`has(list, x)`, comparisons on the table's
+   * own columns, unqualified) stay fast.
+   */
+  private waitIfNeeded(text: string, table: string): string {
+    // Column names qualified by the table (`events.user_id`) are not found when the delete is applied on the fly
+    // either; such a delete waits too.
+    const name = table.replace(/^["`]|["`]$/g, '');
+    const qualified = text.includes(`${table}.`) || text.includes(`${name}.`);
+    return qualified || /\bSELECT\b/i.test(text) ? `${text} SETTINGS lightweight_deletes_sync = 2` : text;
   }
 
   /** A DELETE from a sharded table, rewritten to delete from its shard-local tables across the cluster. */

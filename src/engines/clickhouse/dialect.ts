@@ -1,9 +1,10 @@
 import type { Dialect } from '../dialect.js';
 import type { SegmentDialect } from '../segment-dialect.js';
-import { type Param, type ParamType, type Sql, sql, trusted } from '../sql.js';
+import { type Param, type ParamType, type Sql, sql } from '../sql.js';
 import { columnTypes, createTable } from './ddl.js';
 import { clickhouseImportDialect, jsonObjectText } from './import-dialect.js';
 import { type JsonTarget, jsonCall, jsonTarget, NUMBER_TYPES, readableJson } from './json-path.js';
+import { clickhouseJsonWriteDialect } from './json-write-dialect.js';
 import { quoteIdent } from './quote.js';
 import { clickhouseSegmentDialect } from './segment-dialect.js';
 import { clickhouseWriteDialect } from './write-dialect.js';
@@ -64,4 +65,5 @@ export const clickhouseDialect: Dialect & SegmentDialect = {
   ...clickhouseImportDialect,
   ...clickhouseSegmentDialect,
   ...clickhouseWriteDialect,
+  ...clickhouseJsonWriteDialect,
 };

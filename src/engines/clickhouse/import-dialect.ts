@@ -1,4 +1,4 @@
-import type { CsvReadOptions, Dialect, ValueKind } from '../dialect.js';
+import type { CsvReadOptions, Dialect, JsonField, ValueKind } from '../dialect.js';
 import { join, type Sql, sql, str, trusted } from '../sql.js';
 import { isoTimeMs } from './iso-time.js';
 
@@ -16,6 +16,7 @@ export type ImportDialect = Pick<
   | 'toTimestamp'
   | 'parseTimestamp'
   | 'toNumber'
+  | 'toText'
   | 'md5Hex'
   | 'splitFields'
   | 'jsonArrayAgg'
@@ -50,6 +51,18 @@ const STRFTIME_TO_MYSQL: Record<string, string> = {
  */
 const TEXT_AS_TEXT = ['input_format_try_infer_dates = 0', 'input_format_try_infer_datetimes = 0'];
 
+/**
+ * ClickHouse does not detect a CSV file's delimiter (DuckDB sniffs it from the content): a tab-separated file is
+ * recognised by its name (`.tsv`, `.tab`, compressed or not) and read with the CSV rules and a tab. The CSV reader
+ * skips tabs as blanks around fields unless told they may delimit; it then also drops blanks at the end of an
+ * unquoted field.
+ */
+const tabSeparated = (file: string): boolean => /\.(tsv|tab)(\.[a-z0-9]+)?$/i.test(file);
+const TAB_DELIMITER = "format_csv_delimiter = '\\t', input_format_csv_allow_whitespace_or_tab_as_delimiter = 1";
+
+/** A column name inside a table structure (a bound text value, so its quoting is ClickHouse's, not SQL's). */
+const structureName = (name: string): string => `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
+
 function mysqlFormat(format: string): string {
   return format.replace(/%(-?[A-Za-z%])/g, (_, directive: string) => `%${STRFTIME_TO_MYSQL[directive] ?? directive}`);
 }
@@ -61,25 +74,38 @@ function baseType(type: string): string {
 }
 
 export const clickhouseImportDialect: ImportDialect = {
-  textType: 'String',
+  // Nullable: an empty CSV field reads as NULL, as in DuckDB, not as ''.
+  textType: 'Nullable(String)',
   readCsv(file: string, options: CsvReadOptions = {}): Sql {
-    if (options.types !== undefined) {
-      // ClickHouse takes CSV column types by name (`schema_inference_hints`, or a structure naming every column);
-      // positional types cannot be expressed. See docs/adding-an-engine.md.
-      throw new Error('internal error: CsvReadOptions.types is not supported by the ClickHouse dialect');
-    }
     const format = options.header === true ? 'CSVWithNames' : 'CSV';
     const settings = [...TEXT_AS_TEXT];
     if (options.header === false) settings.push(setting('input_format_csv_detect_header', 0));
     if (options.skipRows) settings.push(setting('input_format_csv_skip_first_lines', options.skipRows));
-    return sql`(SELECT * FROM file(${str(file)}, ${trusted(`'${format}'`)}) SETTINGS ${trusted(settings.join(', '))})`;
+    if (tabSeparated(file)) settings.push(TAB_DELIMITER);
+    const settingsText = trusted(settings.join(', '));
+    if (options.types === undefined) {
+      return sql`(SELECT * FROM file(${str(file)}, ${trusted(`'${format}'`)}) SETTINGS ${settingsText})`;
+    }
+    // ClickHouse takes column types by name: a structure naming every column, bound as a value like the path.
+    const { types, names } = options;
+    if (names === undefined || names.length !== types.length) {
+      throw new Error('internal error: the ClickHouse dialect needs CsvReadOptions.names for every one of types');
+    }
+    const structure = names.map((name, i) => `${structureName(name)} ${types[i]}`).join(', ');
+    return sql`(SELECT * FROM file(${str(file)}, ${trusted(`'${format}'`)}, ${str(structure)}) SETTINGS ${settingsText})`;
   },
   sniffCsv(file: string): Sql {
     // ClickHouse detects a header while reading but does not report it: a header row is one fewer data row.
     // Leading non-CSV lines are not detected (skip_rows is always 0).
-    const rows = (detect: number) =>
-      sql`(SELECT count() FROM file(${str(file)}, 'CSV') SETTINGS ${trusted(setting('input_format_csv_detect_header', detect))})`;
-    return sql`SELECT toBool(${rows(1)} != ${rows(0)}) AS has_header, 0 AS skip_rows`;
+    const settings = (detect: number) =>
+      trusted(
+        [setting('input_format_csv_detect_header', detect), ...(tabSeparated(file) ? [TAB_DELIMITER] : [])].join(', '),
+      );
+    const rows = (detect: number) => sql`(SELECT count() FROM file(${str(file)}, 'CSV') SETTINGS ${settings(detect)})`;
+    // One line cannot be compared with others: as DuckDB's sniffer does, it is a header when every field is text.
+    const types = sql`(SELECT toTypeName(tuple(*)) FROM file(${str(file)}, 'CSV') LIMIT 1 SETTINGS ${settings(0)})`;
+    const allText = sql`arrayAll(t -> t = 'Nullable(String)', splitByString(', ', substring(${types}, 7, length(${types}) - 7)))`;
+    return sql`SELECT toBool(${rows(1)} != ${rows(0)} OR (${rows(0)} = 1 AND ${allText})) AS has_header, 0 AS skip_rows`;
   },
   readParquet(file: string): Sql {
     return sql`file(${str(file)}, 'Parquet')`;
@@ -131,6 +157,9 @@ export const clickhouseImportDialect: ImportDialect = {
   toNumber(value: Sql): Sql {
     return sql`accurateCastOrNull(${value}, 'Float64')`;
   },
+  toText(value: Sql): Sql {
+    return sql`CAST(${value} AS Nullable(String))`;
+  },
   md5Hex(text: Sql): Sql {
     return sql`lower(hex(MD5(${text})))`;
   },
@@ -144,11 +173,15 @@ export const clickhouseImportDialect: ImportDialect = {
   },
 };
 
-/** `{"k": v, …}` from named expressions; keys are parameters, values are serialised by `toJSONString`. */
-export function jsonObjectText(fields: readonly (readonly [string, Sql])[]): Sql {
+/**
+ * `{"k": v, …}` from named expressions; keys are parameters, values are serialised by `toJSONString`, but for values
+ * marked as JSON text already, which are embedded as they are.
+ */
+export function jsonObjectText(fields: readonly JsonField[]): Sql {
   if (fields.length === 0) return sql`'{}'`;
-  const members = fields.map(
-    ([key, value]) => sql`toJSONString(${str(key)}), ':', ifNull(toJSONString(${value}), 'null')`,
-  );
+  const members = fields.map(([key, value, kind]) => {
+    const json = kind === 'json' ? value : sql`toJSONString(${value})`;
+    return sql`toJSONString(${str(key)}), ':', ifNull(${json}, 'null')`;
+  });
   return sql`concat('{', ${join(members, `, ',', `)}, '}')`;
 }

@@ -31,6 +31,15 @@ export const sessionSettings = {
   /** ALTER … UPDATE/DELETE mutations finish before the statement returns, so the next read sees them. */
   mutations_sync: '2',
   /**
+   * A lightweight DELETE returns once it is recorded, and every read applies the deletes not yet done to what it
+   * reads, so the next read sees them as if they were done. Waiting for each DELETE instead took seconds (3–10 s on
+   * chDB, growing with the parts it touches), and ingestion deletes whenever a visitor's events move to their user.
+   * A DELETE whose condition has a subquery cannot be applied on the fly: the engine waits for those
+   * (`ClickHouseBaseEngine`).
+   */
+  lightweight_deletes_sync: '0',
+  apply_mutations_on_fly: 1,
+  /**
    * 64-bit integers as JSON numbers, as chDB does by default and a server does not. The normaliser makes them JS
    * numbers either way (as the DuckDB engine does); quoting would also make `toJSONString` (the dialect's
    * `jsonObject`) write them as strings.

@@ -22,6 +22,9 @@ export const clickhouseWriteDialect: WriteDialect = {
   unnest(list: Sql | Param): Sql {
     return sql`arrayJoin(${list})`;
   },
+  inList(value: Sql, list: Sql | Param): Sql {
+    return sql`has(${list}, ${value})`;
+  },
   lookup(key: Sql, keys: Sql | Param, values: Sql | Param): Sql {
     // indexOf is 1-based and 0 when absent, where arrayElement would give '' rather than NULL.
     return sql`if(indexOf(${keys}, ${key}) = 0, NULL, arrayElement(${values}, indexOf(${keys}, ${key})))`;
@@ -49,7 +52,13 @@ export const clickhouseWriteDialect: WriteDialect = {
     return {
       ref,
       create: (query) => sql`CREATE OR REPLACE TABLE ${ref} ENGINE = Memory AS ${query}`,
+      // A Memory table takes no lightweight DELETE; a mutation it does (synchronous: `mutations_sync`, settings.ts).
+      deleteWhere: (where) => sql`ALTER TABLE ${ref} DELETE WHERE ${where}`,
       drop: sql`DROP TABLE IF EXISTS ${ref}`,
     };
+  },
+  // Part offsets move when parts merge, and reads are `FINAL`: nothing is a stable row identifier.
+  rowId(): null {
+    return null;
   },
 };

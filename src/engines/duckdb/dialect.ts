@@ -1,5 +1,5 @@
 import type { ColumnType, Table } from '../../store/tables.js';
-import type { CsvReadOptions, Dialect, ValueKind } from '../dialect.js';
+import type { CsvReadOptions, Dialect, JsonField, ValueKind } from '../dialect.js';
 import { bool, int, join, type Param, type Sql, sql, str, strList, trusted } from '../sql.js';
 import { duckdbWriteDialect } from './write-dialect.js';
 
@@ -68,7 +68,8 @@ export const duckdbDialect: Dialect = {
   jsonNumber(column: Sql, path: readonly string[]): Sql {
     return sql`TRY_CAST(json_extract(${column}, ${str(jsonPointer(path))}) AS DOUBLE)`;
   },
-  jsonObject(fields: readonly (readonly [string, Sql])[]): Sql {
+  jsonObject(fields: readonly JsonField[]): Sql {
+    // A JSON-typed value is embedded as JSON by json_object itself.
     return sql`json_object(${join(fields.map(([key, value]) => sql`${str(key)}, ${value}`))})`;
   },
 
@@ -131,6 +132,9 @@ export const duckdbDialect: Dialect = {
   toNumber(value: Sql): Sql {
     return sql`TRY_CAST(${value} AS DOUBLE)`;
   },
+  toText(value: Sql): Sql {
+    return sql`CAST(${value} AS VARCHAR)`;
+  },
   md5Hex(text: Sql): Sql {
     return sql`md5(${text})`;
   },
@@ -157,6 +161,12 @@ export const duckdbDialect: Dialect = {
     const member = jsonTypeNameOf(sql`json_type(${column}, ${pointer})`);
     return sql`(CASE WHEN NOT regexp_full_match(${key}, '[0-9]+') OR json_type(${column}) = 'OBJECT' THEN ${member} END)`;
   },
+  // JsonWriteDialect: the JSON extension does it all (`json_extract` re-serialises, so forms compare as text).
+  toJson: (value: Sql | Param): Sql => sql`to_json(${value})`,
+  jsonValue: (column: Sql | Param, path: readonly string[]): Sql =>
+    sql`json_extract(${column}, ${str(jsonPointer(path))})`,
+  jsonObjectAgg: (key: Sql, value: Sql): Sql => sql`json_group_object(${key}, ${value})`,
+  jsonMergePatch: (doc: Sql | Param, patch: Sql | Param): Sql => sql`json_merge_patch(${doc}, ${patch})`,
   ...duckdbWriteDialect,
 };
 
