@@ -35,6 +35,11 @@ interface Visitor {
   dirty: boolean;
 }
 
+/** Runs a dialect's statements for one change, in order (the caller holds the transaction). */
+async function runAll(tx: Engine, statements: readonly Sql[]): Promise<void> {
+  for (const statement of statements) await tx.run(statement);
+}
+
 const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)];
 const minDate = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a < b ? a : b);
 const maxDate = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
@@ -47,7 +52,8 @@ const asState = (row: Row): TraitState => ({
 async function byIds(tx: Engine, table: Sql, idColumn: Sql, workspace: string, ids: string[]): Promise<Row[]> {
   if (ids.length === 0) return [];
   return tx.query(
-    sql`SELECT * FROM ${table} WHERE workspace = ${str(workspace)} AND ${idColumn} IN (SELECT unnest(${strList(ids)}))`,
+    sql`SELECT * FROM ${table} WHERE workspace = ${str(workspace)}
+        AND ${idColumn} IN (SELECT ${tx.dialect.unnest(strList(ids))})`,
   );
 }
 
@@ -62,6 +68,7 @@ export function applyChanges(engine: Engine, workspace: string, changes: readonl
 async function apply(tx: Engine, workspace: string, changes: readonly Change[]): Promise<WriteSummary> {
   const now = new Date();
   const w = str(workspace);
+  const d = tx.dialect;
 
   // Links from this batch: an anonymous id seen with a user id, or an alias. The first link of an id wins.
   const batchLinks = new Map<string, string>();
@@ -156,7 +163,7 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
   if (fresh.length > 0) {
     const found = await tx.query(
       sql`SELECT message_id FROM events WHERE workspace = ${w}
-          AND message_id IN (SELECT unnest(${strList(fresh.map((e) => e.messageId))}))`,
+          AND message_id IN (SELECT ${d.unnest(strList(fresh.map((e) => e.messageId)))})`,
     );
     for (const row of found) storedBefore.add(String(row['message_id']));
   }
@@ -205,16 +212,19 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
   if (newLinks.size > 0) {
     const ids = [...newLinks.keys()];
     const users = ids.map((id) => newLinks.get(id) as string);
-    await tx.run(
-      sql`UPDATE events SET user_id = links.user_id
-          FROM (SELECT unnest(${strList(ids)}) AS anonymous_id, unnest(${strList(users)}) AS user_id) AS links
-          WHERE events.workspace = ${w} AND events.user_id IS NULL AND events.anonymous_id = links.anonymous_id`,
+    // A change of user_id moves the rows (a key column on some engines); the moved rows no longer match `where`.
+    await runAll(
+      tx,
+      d.update(events, {
+        set: { user_id: d.lookup(sql`anonymous_id`, strList(ids), strList(users)) },
+        where: sql`workspace = ${w} AND user_id IS NULL AND ${d.inList(sql`anonymous_id`, strList(ids))}`,
+      }),
     );
     // Only the linked users: another user who shared the device keeps the profile this write did not read.
     const spans = await tx.query(
       sql`SELECT user_id, min(ts) AS first_seen, max(ts) AS last_seen FROM events
-          WHERE workspace = ${w} AND anonymous_id IN (SELECT unnest(${strList(ids)}))
-            AND user_id IN (SELECT unnest(${strList([...new Set(users)])}))
+          WHERE workspace = ${w} AND anonymous_id IN (SELECT ${d.unnest(strList(ids))})
+            AND user_id IN (SELECT ${d.unnest(strList([...new Set(users)]))})
           GROUP BY user_id`,
     );
     for (const span of spans) {
@@ -238,8 +248,12 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
     target.firstSeen = minDate(target.firstSeen, previous.firstSeen);
     target.lastSeen = maxDate(target.lastSeen, previous.lastSeen);
     target.accountId ??= previous.accountId;
-    await tx.run(
-      sql`UPDATE events SET user_id = ${str(alias.userId)} WHERE workspace = ${w} AND user_id = ${str(alias.previousId)}`,
+    await runAll(
+      tx,
+      d.update(events, {
+        set: { user_id: str(alias.userId) },
+        where: sql`workspace = ${w} AND user_id = ${str(alias.previousId)}`,
+      }),
     );
     await tx.run(sql`DELETE FROM profiles WHERE workspace = ${w} AND user_id = ${str(alias.previousId)}`);
     people.delete(alias.previousId);
@@ -285,7 +299,7 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
       now,
     ]);
     const staging = await tx.stage(profiles, rows);
-    await tx.run(sql`INSERT OR REPLACE INTO profiles SELECT * FROM ${staging}`);
+    await tx.run(d.upsert(profiles, sql`SELECT * FROM ${staging}`));
   }
 
   const dirtyVisitors = [...visitors].filter(([, v]) => v.dirty);
@@ -299,7 +313,7 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
       now,
     ]);
     const staging = await tx.stage(identities, rows);
-    await tx.run(sql`INSERT OR REPLACE INTO identities SELECT * FROM ${staging}`);
+    await tx.run(d.upsert(identities, sql`SELECT * FROM ${staging}`));
   }
 
   if (accountUpdates.size > 0) {
@@ -313,7 +327,7 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
       return [workspace, accountId, state.traits, state.times, now];
     });
     const staging = await tx.stage(accounts, rows);
-    await tx.run(sql`INSERT OR REPLACE INTO accounts SELECT * FROM ${staging}`);
+    await tx.run(d.upsert(accounts, sql`SELECT * FROM ${staging}`));
   }
 
   const traitKeys = new Set<string>();
@@ -365,20 +379,21 @@ async function writeSpans(tx: Engine, workspace: string, spans: Map<string, Span
     now,
   ]);
   const staging = await tx.stage(profiles, rows);
-  const created = await tx.query(
-    sql`SELECT s.user_id FROM ${staging} s
-        WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.workspace = ${w} AND p.user_id = s.user_id)`,
+  // Not a correlated NOT EXISTS: the ClickHouse family has no correlated subqueries.
+  const missing = sql`s.user_id NOT IN (SELECT user_id FROM profiles WHERE workspace = ${w})`;
+  const created = await tx.query(sql`SELECT s.user_id FROM ${staging} s WHERE ${missing}`);
+  await runAll(
+    tx,
+    tx.dialect.update(profiles, {
+      set: {
+        first_seen: sql`least(coalesce(profiles.first_seen, s.first_seen), s.first_seen)`,
+        last_seen: sql`greatest(coalesce(profiles.last_seen, s.last_seen), s.last_seen)`,
+        updated_at: ts(now),
+      },
+      from: sql`${staging} s`,
+      where: sql`profiles.workspace = ${w} AND profiles.user_id = s.user_id`,
+    }),
   );
-  await tx.run(
-    sql`UPDATE profiles SET first_seen = least(coalesce(profiles.first_seen, s.first_seen), s.first_seen),
-          last_seen = greatest(coalesce(profiles.last_seen, s.last_seen), s.last_seen), updated_at = ${ts(now)}
-        FROM ${staging} s WHERE profiles.workspace = ${w} AND profiles.user_id = s.user_id`,
-  );
-  if (created.length > 0) {
-    await tx.run(
-      sql`INSERT INTO profiles SELECT s.* FROM ${staging} s
-          WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.workspace = ${w} AND p.user_id = s.user_id)`,
-    );
-  }
+  if (created.length > 0) await tx.run(sql`INSERT INTO profiles SELECT s.* FROM ${staging} s WHERE ${missing}`);
   return created.map((row) => String(row['user_id']));
 }

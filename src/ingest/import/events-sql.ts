@@ -1,7 +1,9 @@
+import type { Dialect } from '../../engines/dialect.js';
 import type { Engine } from '../../engines/engine.js';
 import { ident, int, join, json, type Sql, sql, str, trusted, ts } from '../../engines/sql.js';
 import { defaultConventions } from '../revenue.js';
 import type { ColumnPlan, SourceColumn } from './columns.js';
+import { nullNumber, nullText, nullTimestamp } from './nulls.js';
 
 /**
  * The statements of the event import, as SQL builders. Rows flow: file → staged (fields, properties, revenue, skip
@@ -10,14 +12,13 @@ import type { ColumnPlan, SourceColumn } from './columns.js';
  */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const NULL_TEXT = trusted('CAST(NULL AS VARCHAR)');
 /** Joins the hashed fields; a control character no id, name or timestamp contains. */
 const SEPARATOR = '\u001f';
 
 const column = (c: SourceColumn): Sql => sql`s.${ident(c.name)}`;
 /** Text of a column, null when empty or blank: a blank id or name is as good as none. */
-const textOf = (c: SourceColumn | undefined): Sql =>
-  c ? sql`NULLIF(trim(CAST(${column(c)} AS VARCHAR)), '')` : NULL_TEXT;
+const textOf = (dialect: Dialect, c: SourceColumn | undefined): Sql =>
+  c ? sql`NULLIF(trim(${dialect.toText(column(c))}), '')` : nullText(dialect);
 
 export interface EventSource {
   readonly relation: Sql;
@@ -40,18 +41,19 @@ function parsedRows(engine: Engine, source: EventSource): Sql {
   const amount =
     amounts.length > 0
       ? sql`coalesce(${join(amounts.map((e) => dialect.toNumber(column(e.column))))})`
-      : trusted('CAST(NULL AS DOUBLE)');
-  const name = textOf(fields.event);
+      : nullNumber(dialect);
+  const name = textOf(dialect, fields.event);
   const time = timestamp
     ? dialect.toTimestamp(column(timestamp), dialect.valueKind(timestamp.type))
-    : trusted('CAST(NULL AS TIMESTAMP)');
+    : nullTimestamp(dialect);
   const line = dialect.numberedRows ? trusted('') : sql`row_number() OVER () + ${int(source.lineOffset)} AS line, `;
-  return sql`SELECT ${line}${textOf(fields.userId)} AS user_id, ${textOf(fields.anonymousId)} AS anonymous_id,
-      ${name} AS name, ${timestamp ? sql`CAST(${column(timestamp)} AS VARCHAR)` : NULL_TEXT} AS ts_text,
+  return sql`SELECT ${line}${textOf(dialect, fields.userId)} AS user_id,
+      ${textOf(dialect, fields.anonymousId)} AS anonymous_id, ${name} AS name,
+      ${timestamp ? dialect.toText(column(timestamp)) : nullText(dialect)} AS ts_text,
       ${time} AS ts, ${properties} AS properties,
       CASE WHEN ${name} = ${str(defaultConventions.purchaseEvent)} THEN ${amount}
            WHEN ${name} = ${str(defaultConventions.refundEvent)} THEN -abs(${amount}) END AS revenue,
-      ${textOf(fields.messageId)} AS given_id
+      ${textOf(dialect, fields.messageId)} AS given_id
     FROM ${source.relation} s`;
 }
 

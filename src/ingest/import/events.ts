@@ -7,8 +7,8 @@ import { openSource, reading } from './source.js';
 import { createTemp, dropTemp, storeEvents, upsertProfiles } from './store.js';
 import type { ImportContext, ImportResult } from './types.js';
 
-const STAGED = 'strata_import_events';
-const REPEATS = 'strata_import_repeats';
+const STAGED = 'import_events';
+const REPEATS = 'import_repeats';
 
 /**
  * Imports events from a CSV or Parquet file in a handful of set-based statements: stage the parsed rows once, count

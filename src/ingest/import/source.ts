@@ -57,7 +57,8 @@ export function openSource(engine: Engine, file: string, format: ImportFormat): 
       relation(textColumns: ReadonlySet<string> = new Set<string>()) {
         const types = columns.map((c) => (textColumns.has(c.name) ? dialect.textType : c.type));
         const overridden = columns.some((c) => textColumns.has(c.name) && c.type !== dialect.textType);
-        return dialect.readCsv(file, overridden ? { header, skipRows, types } : { header, skipRows });
+        const names = columns.map((c) => c.name);
+        return dialect.readCsv(file, overridden ? { header, skipRows, types, names } : { header, skipRows });
       },
       lineOffset: skipRows + (header ? 1 : 0),
     };

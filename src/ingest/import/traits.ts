@@ -1,16 +1,17 @@
 import type { CellValue, Engine, Row } from '../../engines/engine.js';
-import { ident, int, json, type Sql, sql, str, trusted } from '../../engines/sql.js';
+import { ident, int, json, type Sql, sql, str } from '../../engines/sql.js';
 import { accounts } from '../../store/tables.js';
 import { ingestMessages, logIngest } from '../pipeline.js';
 import { emptyTraits, mergeTraits, type TraitState } from '../traits.js';
 import { planColumns, type SourceColumn } from './columns.js';
 import { BATCH_LINES } from './jsonl.js';
+import { nullText, nullTimestamp } from './nulls.js';
 import { describeSkip, SkipTally } from './skips.js';
 import { openSource, reading } from './source.js';
 import { countOf, createTemp, dropTemp } from './store.js';
 import type { ImportContext, ImportResult } from './types.js';
 
-const STAGED = 'strata_import_traits';
+const STAGED = 'import_traits';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** One row of the file: whose traits, set when, to what. */
@@ -42,10 +43,10 @@ async function stagedRows(
   for (const e of plan.extra) if (dialect.valueKind(e.column.type) === 'timestamp') text.add(e.column.name);
   const traits =
     plan.extra.length > 0 ? dialect.jsonObject(plan.extra.map((e) => [e.key, col(e.column)] as const)) : json({});
-  const timeText = at ? sql`NULLIF(trim(CAST(${col(at)} AS VARCHAR)), '')` : trusted('CAST(NULL AS VARCHAR)');
-  const time = at ? dialect.toTimestamp(col(at), dialect.valueKind(at.type)) : trusted('CAST(NULL AS TIMESTAMP)');
+  const timeText = at ? sql`NULLIF(trim(${dialect.toText(col(at))}), '')` : nullText(dialect);
+  const time = at ? dialect.toTimestamp(col(at), dialect.valueKind(at.type)) : nullTimestamp(dialect);
   return sql`SELECT row_number() OVER () + ${int(source.lineOffset)} AS line,
-      NULLIF(trim(CAST(${col(id)} AS VARCHAR)), '') AS subject, ${timeText} AS row_time_text, ${time} AS row_time,
+      NULLIF(trim(${dialect.toText(col(id))}), '') AS subject, ${timeText} AS row_time_text, ${time} AS row_time,
       ${traits} AS traits
     FROM ${source.relation(text)} s`;
 }
@@ -83,7 +84,7 @@ async function applyProfiles(tx: Engine, context: ImportContext, rows: TraitRow[
 }
 
 /** Accounts: merged per key by time onto the stored traits, then written back in one statement. */
-async function applyAccounts(tx: Engine, context: ImportContext, rows: TraitRow[], skips: SkipTally) {
+async function applyAccounts(tx: Engine, context: ImportContext, rows: TraitRow[], skips: SkipTally, staged: Sql) {
   const latest = context.now.getTime() + DAY_MS;
   const kept: TraitRow[] = [];
   for (const r of rows) {
@@ -95,7 +96,7 @@ async function applyAccounts(tx: Engine, context: ImportContext, rows: TraitRow[
   const states = new Map<string, TraitState>();
   const stored: Row[] = await tx.query(
     sql`SELECT account_id, traits, trait_times FROM accounts WHERE workspace = ${w} AND account_id IN
-          (SELECT subject FROM ${ident(STAGED)} WHERE line >= ${int(kept[0]?.line ?? 0)}
+          (SELECT subject FROM ${staged} WHERE line >= ${int(kept[0]?.line ?? 0)}
              AND line <= ${int(kept[kept.length - 1]?.line ?? 0)})`,
   );
   for (const row of stored) {
@@ -108,7 +109,7 @@ async function applyAccounts(tx: Engine, context: ImportContext, rows: TraitRow[
   const now = new Date();
   const cells = [...states].map(([id, s]): CellValue[] => [context.workspace, id, s.traits, s.times, now]);
   const staging = await tx.stage(accounts, cells);
-  await tx.run(sql`INSERT OR REPLACE INTO accounts SELECT * FROM ${staging}`);
+  await tx.run(tx.dialect.upsert(accounts, sql`SELECT * FROM ${staging}`));
   return kept.length;
 }
 
@@ -150,7 +151,10 @@ export function importTraits(
         else
           rows.push({ line, subject: String(row['subject']), at: at ?? context.now, traits: present(row['traits']) });
       }
-      applied += await (kind === 'profiles' ? applyProfiles : applyAccounts)(tx, context, rows, skips);
+      applied +=
+        kind === 'profiles'
+          ? await applyProfiles(tx, context, rows, skips)
+          : await applyAccounts(tx, context, rows, skips, staged);
       after = Number(page[page.length - 1]?.['line']);
       done += page.length;
       context.progress('storing traits', done, rowsRead);

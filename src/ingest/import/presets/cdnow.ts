@@ -1,6 +1,7 @@
 import type { Engine } from '../../../engines/engine.js';
 import { int, type Sql, sql, str, ts } from '../../../engines/sql.js';
 import { UserError } from '../../../errors.js';
+import { nullText } from '../nulls.js';
 import { collectSkips, skippedRows } from '../skips.js';
 import { reading } from '../source.js';
 import { countOf, createTemp, dropTemp, storeEvents, upsertProfiles } from '../store.js';
@@ -13,7 +14,7 @@ import { customerId, integerOf } from './values.js';
  * (the sample as CSV). Fields are split at whitespace or commas; a header is recognised by a non-numeric field.
  */
 
-const ROWS = 'strata_cdnow_rows';
+const ROWS = 'cdnow_rows';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Field positions (1-based) of each layout, by its number of fields. */
@@ -67,8 +68,10 @@ export async function importCdnow(tx: Engine, context: ImportContext): Promise<I
             SELECT line, f, ${customerId(dialect, field(layout.id))} AS user_id, ${field(layout.date)} AS day,
               ${dialect.parseTimestamp(field(layout.date), '%Y%m%d')} AS ts,
               ${integerOf(dialect, field(layout.cds))} AS cds, ${dialect.toNumber(field(layout.dollars))} AS dollars
-            FROM (SELECT line_no AS line, ${dialect.splitFields(sql`line`)} AS f FROM ${lines}
-                  WHERE ${nonBlank} AND line_no <> ${int(headerLine)}) split
+            FROM (SELECT line_no AS line, f FROM (
+                    -- Split before renaming: in ClickHouse an alias named like a column replaces it everywhere.
+                    SELECT line_no, ${dialect.splitFields(sql`line`)} AS f FROM ${lines}
+                    WHERE ${nonBlank} AND line_no <> ${int(headerLine)}) fields) split
           ) parsed`,
     ),
   );
@@ -86,7 +89,7 @@ export async function importCdnow(tx: Engine, context: ImportContext): Promise<I
     now,
     sql`(SELECT ${str('cdnow:')} || user_id || ':' || day || ':'
             || CAST(row_number() OVER (PARTITION BY user_id, day ORDER BY line) AS VARCHAR) AS message_id,
-          'Order Completed' AS name, user_id, CAST(NULL AS VARCHAR) AS anonymous_id, ts,
+          'Order Completed' AS name, user_id, ${nullText(dialect)} AS anonymous_id, ts,
           ${dialect.jsonObject([['cds', sql`cds`]])} AS properties, dollars AS revenue
         FROM ${rows} WHERE skip IS NULL)`,
   );

@@ -3,6 +3,7 @@ import { ident, int, type Sql, sql, str, ts } from '../../../engines/sql.js';
 import { UserError } from '../../../errors.js';
 import type { Change } from '../../normalize.js';
 import { applyChanges } from '../../writer.js';
+import { nullText } from '../nulls.js';
 import { collectSkips, skippedRows } from '../skips.js';
 import { openSource, reading } from '../source.js';
 import { countOf, createTemp, dropTemp, storeEvents, upsertProfiles } from '../store.js';
@@ -15,8 +16,8 @@ import { customerId, integerOf, trimmed } from './values.js';
  * are skipped, which is the standard cleaning (397,884 order lines, 18,532 orders, 4,338 customers on the full file).
  */
 
-const LINES = 'strata_retail_lines';
-const ORDERS = 'strata_retail_orders';
+const LINES = 'retail_lines';
+const ORDERS = 'retail_orders';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const BATCH = 5_000;
 const columns = [
@@ -93,12 +94,12 @@ function orders(tx: Engine, lines: Sql): Sql {
 function orderEvents(tx: Engine, table: Sql): Sql {
   const properties = tx.dialect.jsonObject([
     ['order_id', sql`invoice`],
-    ['products', sql`products`],
+    ['products', sql`products`, 'json'],
     ['country', sql`country`],
   ]);
   return sql`(SELECT ${str('online-retail:')} || invoice AS message_id,
       CASE WHEN cancel THEN 'Order Refunded' ELSE 'Order Completed' END AS name,
-      customer AS user_id, CAST(NULL AS VARCHAR) AS anonymous_id, ts, ${properties} AS properties,
+      customer AS user_id, ${nullText(tx.dialect)} AS anonymous_id, ts, ${properties} AS properties,
       CASE WHEN cancel THEN -abs(amount) ELSE amount END AS revenue
     FROM ${table})`;
 }

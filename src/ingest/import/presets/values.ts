@@ -18,5 +18,5 @@ export function integerOf(dialect: Dialect, text: Sql): Sql {
  * same id from every file; an id that is not a number is kept as written.
  */
 export function customerId(dialect: Dialect, text: Sql): Sql {
-  return sql`coalesce(CAST(${integerOf(dialect, text)} AS VARCHAR), ${trimmed(text)})`;
+  return sql`coalesce(${dialect.toText(integerOf(dialect, text))}, ${trimmed(text)})`;
 }
