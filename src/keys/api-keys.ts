@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Engine, Row } from '../engines/engine.js';
 import { sql, str, ts } from '../engines/sql.js';
+import { apiKeys } from '../store/tables.js';
 
 /** `write` keys may only send data (`/v1`); `admin` keys may also manage the workspace (`/api`). */
 export type Scope = 'write' | 'admin';
@@ -98,10 +99,13 @@ export async function listApiKeys(engine: Engine, workspace: string): Promise<Ap
  * false when the workspace has no such key.
  */
 export async function revokeApiKey(engine: Engine, workspace: string, id: string, now = new Date()): Promise<boolean> {
-  await engine.run(
-    sql`UPDATE api_keys SET revoked_at = ${ts(now)}
-        WHERE workspace = ${str(workspace)} AND id = ${str(id)} AND revoked_at IS NULL`,
-  );
+  const statements = engine.dialect.update(apiKeys, {
+    set: { revoked_at: ts(now) },
+    where: sql`api_keys.workspace = ${str(workspace)} AND api_keys.id = ${str(id)} AND api_keys.revoked_at IS NULL`,
+  });
+  await engine.transaction(async (tx) => {
+    for (const statement of statements) await tx.run(statement);
+  });
   const [row] = await engine.query(
     sql`SELECT count(*) AS n FROM api_keys WHERE workspace = ${str(workspace)} AND id = ${str(id)}`,
   );

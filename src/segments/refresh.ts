@@ -40,6 +40,12 @@ export function segmentIr(segment: SavedSegment, saved: readonly SavedSegment[],
 /**
  * Recomputes a segment's membership as of `asOf` with one query, diffs it against the stored membership, appends
  * the entered/exited rows to the change log with increasing sequence numbers, and records the size.
+ *
+ * On an engine without rollback (ClickHouse) the order of the writes is what keeps a failure repairable: the log
+ * first, then the membership, then the size. Failing after the log leaves the membership as it was, so the next
+ * refresh finds the same differences and applies them (logging them once more, which readers of the log tolerate:
+ * the latest change per user decides); failing before the size only loses that refresh's size row. Writing the
+ * membership first could lose changes from the log for good.
  */
 export async function refreshSegment(
   engine: Engine,

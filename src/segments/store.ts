@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Engine, Row } from '../engines/engine.js';
 import { int, json, type Sql, sql, str, ts } from '../engines/sql.js';
 import { fromZod, type Issue, UserError } from '../errors.js';
-import { staticMembers } from '../store/tables.js';
+import { segments, staticMembers } from '../store/tables.js';
 import { type Rule, type SegmentDefinition, segmentDefinition, segmentName } from './definition.js';
 import { referencedSegments } from './dependencies.js';
 import { lower, type SegmentLookup } from './ir/lower.js';
@@ -132,13 +132,22 @@ function assertFreeName(saved: readonly SavedSegment[], name: string, selfId: st
 
 const newId = () => `seg_${randomBytes(6).toString('hex')}`;
 
+/**
+ * Writes a version of a segment: the version row, then the current definition. On an engine without rollback a
+ * failure in between leaves a version row that no segment shows yet, which the next save of that version replaces
+ * (the version key is a primary key); the other order could show a definition whose version row is missing.
+ */
 async function writeVersion(tx: Engine, workspace: string, segment: SavedSegment): Promise<void> {
   const w = str(workspace);
-  await tx.run(sql`INSERT OR REPLACE INTO segments VALUES (${w}, ${str(segment.id)}, ${str(segment.name)},
-      ${str(segment.description)}, ${str(segment.kind)}, ${json(segment.rule)}, ${int(segment.version)},
-      ${ts(segment.createdAt)}, ${ts(segment.updatedAt)})`);
   await tx.run(sql`INSERT INTO segment_versions VALUES (${w}, ${str(segment.id)}, ${int(segment.version)},
       ${str(segment.name)}, ${str(segment.description)}, ${json(segment.rule)}, ${ts(segment.updatedAt)})`);
+  await tx.run(
+    tx.dialect.upsert(
+      segments,
+      sql`VALUES (${w}, ${str(segment.id)}, ${str(segment.name)}, ${str(segment.description)}, ${str(segment.kind)},
+          ${json(segment.rule)}, ${int(segment.version)}, ${ts(segment.createdAt)}, ${ts(segment.updatedAt)})`,
+    ),
+  );
 }
 
 /** Saves a new dynamic segment after validating it against the saved ones. */
@@ -180,14 +189,18 @@ export async function createStaticSegment(
     createdAt: now,
     updatedAt: now,
   };
+  // The list before the segment: without rollback, a failure in between leaves rows under an id nothing shows.
   await engine.transaction(async (tx) => {
-    await writeVersion(tx, workspace, segment);
     await replaceStaticMembers(tx, workspace, segment.id, input.userIds);
+    await writeVersion(tx, workspace, segment);
   });
   return segment;
 }
 
-/** Replaces a static segment's user list. */
+/**
+ * Replaces a static segment's user list. Without rollback, a failure after the delete leaves the list empty until the
+ * same replacement is made again.
+ */
 export async function replaceStaticMembers(
   tx: Engine,
   workspace: string,
@@ -265,7 +278,9 @@ export async function deleteSegment(engine: Engine, workspace: string, idOrName:
   }
   const w = str(workspace);
   const id = str(segment.id);
-  // On the membership writer, so the deletion is ordered with evaluations that write the same membership.
+  // On the membership writer, so the deletion is ordered with evaluations that write the same membership. The
+  // segment first: without rollback, a failure after it leaves rows of a segment that no longer exists, which nothing
+  // reads (every reader starts from the segment).
   await (engine.segmentsLane ?? engine).transaction(async (tx) => {
     await tx.run(sql`DELETE FROM segments WHERE workspace = ${w} AND id = ${id}`);
     await tx.run(sql`DELETE FROM segment_members WHERE workspace = ${w} AND segment_id = ${id}`);

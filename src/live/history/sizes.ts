@@ -2,6 +2,7 @@ import type { Engine } from '../../engines/engine.js';
 import { ident, int, type Sql, sql, str, ts } from '../../engines/sql.js';
 import { UserError } from '../../errors.js';
 import { getSegment } from '../../segments/store.js';
+import { segmentSizes as segmentSizesTable } from '../../store/tables.js';
 import { validTime } from './membership-at.js';
 
 export const DAY_MS = 86_400_000;
@@ -81,11 +82,12 @@ export async function segmentSizes(
   const w = str(workspace);
   const id = str(segment.id);
 
+  // NULL for a user's last change: a plain `min` over the empty frame gives 1970 on ClickHouse, `aggregateIf` NULL.
+  const untilAt = sql`${engine.dialect.aggregateIf('min', AT, sql`true`)}
+                      OVER (PARTITION BY user_id ORDER BY seq ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)`;
   const deltas = await engine.query(
     sql`WITH log AS (
-          SELECT change, ${AT},
-                 min(${AT}) OVER (PARTITION BY user_id ORDER BY seq ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
-                   AS until_at
+          SELECT change, ${AT}, ${untilAt} AS until_at
           FROM segment_changes WHERE workspace = ${w} AND segment_id = ${id} AND ${AT} < ${ts(end)}),
         spans AS (
           SELECT ${AT} AS t, 1 AS delta FROM log WHERE change = 'entered' AND (until_at IS NULL OR until_at > ${AT})
@@ -150,18 +152,15 @@ export async function segmentSizes(
 export async function recordDailySizes(engine: Engine, workspace: string, day: Date): Promise<number> {
   const start = ts(utcDay(validTime(day, 'day')));
   const w = str(workspace);
-  return engine.transaction(async (tx) => {
-    await tx.run(
-      sql`DELETE FROM segment_sizes WHERE workspace = ${w} AND day = ${start}
-          AND segment_id IN (SELECT id FROM segments WHERE workspace = ${w})`,
-    );
-    return tx.run(
-      sql`INSERT INTO segment_sizes (workspace, segment_id, day, size, recorded_at)
-          SELECT ${w}, s.id, ${start}, count(m.user_id), ${ts(new Date())}
+  // One upsert on the day's key: a statement that cannot half-fail, on engines without rollback too.
+  return engine.run(
+    engine.dialect.upsert(
+      segmentSizesTable,
+      sql`SELECT ${w}, s.id, ${start}, count(m.user_id), ${ts(new Date())}
           FROM segments AS s
           LEFT JOIN segment_members AS m ON m.workspace = s.workspace AND m.segment_id = s.id
           WHERE s.workspace = ${w}
           GROUP BY s.id`,
-    );
-  });
+    ),
+  );
 }

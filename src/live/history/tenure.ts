@@ -64,10 +64,15 @@ export async function segmentTenure(
   const segment = await getSegment(engine, workspace, idOrName);
   const d = engine.dialect;
   const end = sql`coalesce(next_at, ${ts(now)})`;
+  // The next change's time: an aggregate over a one-row frame, not `lead` (which ClickHouse lacks). It must be NULL
+  // after the last change, and a plain `min` over an empty frame gives 1970 on ClickHouse: `aggregateIf` keeps SQL's
+  // NULL there.
+  const nextAt = sql`${d.aggregateIf('min', AT, sql`true`)}
+                     OVER (PARTITION BY user_id ORDER BY seq ROWS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)`;
   const perUser = sql`
     WITH log AS (
       SELECT user_id, change, ${AT},
-             lead(${AT}) OVER (PARTITION BY user_id ORDER BY seq) AS next_at,
+             ${nextAt} AS next_at,
              row_number() OVER (PARTITION BY user_id ORDER BY seq DESC) AS latest
       FROM segment_changes
       WHERE workspace = ${str(workspace)} AND segment_id = ${str(segment.id)} AND ${AT} <= ${ts(now)}),
@@ -86,11 +91,18 @@ export async function segmentTenure(
         ORDER BY total_ms DESC, user_id LIMIT ${int(limit)} OFFSET ${int(offset)}`,
   );
   const [counted] = await engine.query(sql`${perUser} SELECT count(*) AS n FROM per_user WHERE entries > 0${only}`);
+  // The median as the mean of the middle one or two values, spelled out: ClickHouse's `median` samples beyond 8192
+  // values, so it would differ from DuckDB's exact one on large segments. The mean goes through `aggregateIf`, as a
+  // plain `avg` over no rows is NaN on ClickHouse, not NULL.
   const [summary] = await engine.query(
-    sql`${perUser} SELECT count(*) AS users, sum(member) AS members_now,
+    sql`${perUser}, ranked AS (
+          SELECT member, entries, total_ms, row_number() OVER (ORDER BY total_ms) AS r, count(*) OVER () AS n
+          FROM per_user WHERE entries > 0)
+        SELECT count(*) AS users, sum(member) AS members_now,
                sum(CASE WHEN entries > 1 THEN 1 ELSE 0 END) AS re_entered,
-               avg(total_ms) AS mean_ms, median(total_ms) AS median_ms
-        FROM per_user WHERE entries > 0`,
+               ${d.aggregateIf('avg', sql`total_ms`, sql`true`)} AS mean_ms,
+               avg(CASE WHEN r IN (floor((n + 1) / 2), ceil((n + 1) / 2)) THEN total_ms END) AS median_ms
+        FROM ranked`,
   );
   const users = Number(summary?.['users'] ?? 0);
   return {

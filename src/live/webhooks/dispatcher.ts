@@ -1,15 +1,9 @@
 import type { Engine } from '../../engines/engine.js';
 import { VERSION } from '../../version.js';
 import type { ChangeFeed } from '../feed.js';
+import { type AttemptOutcome, activeWebhooks, deliveryTarget, nextChanges, recordAttempt } from './delivery.js';
 import { type DeliverableChange, deliveryRequest } from './payload.js';
-import {
-  type AttemptOutcome,
-  activeWebhooks,
-  type DeliveryTarget,
-  deliveryTarget,
-  nextChanges,
-  recordAttempt,
-} from './store.js';
+import type { DeliveryTarget } from './rows.js';
 
 export interface DispatcherOptions {
   readonly engine: Engine;
