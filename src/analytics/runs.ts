@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Engine, Row } from '../engines/engine.js';
 import { int, join, json, sql, str, ts } from '../engines/sql.js';
 import { UserError } from '../errors.js';
+import { analyticsRuns } from '../store/tables.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed';
 export type RunTrigger = 'manual' | 'schedule' | 'api';
@@ -37,12 +38,14 @@ const fromRow = (row: Row): AnalyticsRun => ({
 const newRunId = (at: Date) => `run_${at.getTime().toString(36)}${randomBytes(4).toString('hex')}`;
 
 async function save(engine: Engine, workspace: string, run: AnalyticsRun): Promise<void> {
+  // Every column of the table, in its order (`upsert` takes a whole row).
   await engine.run(
-    sql`INSERT OR REPLACE INTO analytics_runs
-        (workspace, id, kind, status, trigger, as_of, params, stats, error, started_at, finished_at)
-        VALUES (${str(workspace)}, ${str(run.id)}, ${str(run.kind)}, ${str(run.status)}, ${str(run.trigger)},
-          ${ts(run.asOf)}, ${json(run.params)}, ${json(run.stats)}, ${str(run.error)}, ${ts(run.startedAt)},
-          ${ts(run.finishedAt)})`,
+    engine.dialect.upsert(
+      analyticsRuns,
+      sql`SELECT ${str(workspace)}, ${str(run.id)}, ${str(run.kind)}, ${str(run.status)}, ${str(run.trigger)},
+            ${ts(run.asOf)}, ${json(run.params)}, ${json(run.stats)}, ${str(run.error)}, ${ts(run.startedAt)},
+            ${ts(run.finishedAt)}`,
+    ),
   );
 }
 

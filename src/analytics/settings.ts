@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Engine } from '../engines/engine.js';
 import { json, sql, str, ts } from '../engines/sql.js';
 import { fromZod, UserError } from '../errors.js';
+import { analyticsSettings } from '../store/tables.js';
 import { journeyConfigSchema } from './journey.js';
 import { lifecycleConfigSchema } from './lifecycle/thresholds.js';
 import { orderOptionsSchema } from './orders.js';
@@ -67,8 +68,7 @@ export async function writeSettings(
 ): Promise<AnalyticsSettings> {
   const settings = parseSettings(input);
   await engine.run(
-    sql`INSERT OR REPLACE INTO analytics_settings (workspace, settings, updated_at)
-        VALUES (${str(workspace)}, ${json(input ?? {})}, ${ts(at)})`,
+    engine.dialect.upsert(analyticsSettings, sql`SELECT ${str(workspace)}, ${json(input ?? {})}, ${ts(at)}`),
   );
   return settings;
 }

@@ -69,7 +69,7 @@ describe('behavioural churn on the demo', () => {
     expect(model.drivers.length).toBeGreaterThan(5);
     const [row] = await engine.query(
       sql`SELECT count(*) AS n FROM profiles WHERE workspace = ${str(WS)}
-          AND json_extract(traits, '$.churn_risk') IS NOT NULL`,
+          AND ${engine.dialect.jsonNumber(sql`traits`, ['churn_risk'])} IS NOT NULL`,
     );
     expect(Number(row?.['n'])).toBe(risk.size);
   });

@@ -1,5 +1,6 @@
 import type { Engine } from '../../engines/engine.js';
 import { ident, join, type Sql, sql, str, ts } from '../../engines/sql.js';
+import { profiles } from '../../store/tables.js';
 
 export interface TraitWriteResult {
   /** New values written, per trait (a removal counts as a change). */
@@ -7,9 +8,6 @@ export interface TraitWriteResult {
   /** Users given at least one new value. */
   readonly changedUsers: number;
 }
-
-const VALUES = 'strata_trait_values';
-const DELTA = 'strata_trait_delta';
 
 /**
  * Writes computed traits into the profiles and their history. `computed` is a relation `(user_id, <one column per
@@ -19,8 +17,8 @@ const DELTA = 'strata_trait_delta';
  * profile's `traits`, with the run time `at` as its `trait_times` entry, so segment rules, explain and exports read
  * computed traits exactly like ingested ones.
  *
- * Runs inside the caller's transaction. DuckDB SQL (a temporary table, `UPDATE … FROM`, `json_merge_patch`): the
- * ClickHouse port of writes is issue 8's, like the ingestion writer's.
+ * Runs inside the caller's transaction, in each engine's form (`dialect.temp`, `dialect.update`, the JSON fragments):
+ * one `UPDATE … FROM` on DuckDB; on ClickHouse, new versions of the changed profiles.
  */
 export async function writeComputedTraits(
   tx: Engine,
@@ -30,49 +28,58 @@ export async function writeComputedTraits(
   stamp: { readonly asOf: Date; readonly at: Date; readonly runId: string },
 ): Promise<TraitWriteResult> {
   const { asOf, at, runId } = stamp;
+  const d = tx.dialect;
   const w = str(workspace);
+  const values = d.temp('trait_values');
+  const delta = d.temp('trait_delta');
   // Computed once: the diff reads it once per trait.
-  await tx.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(VALUES)} AS ${computed}`);
+  await tx.run(values.create(computed));
   const perTrait = traits.map(
     (trait) =>
-      sql`SELECT p.user_id, ${str(trait)} AS trait, to_json(c.${ident(trait)}) AS new_value,
-            json_extract(p.traits, ${str(`$.${JSON.stringify(trait)}`)}) AS old_value
-          FROM profiles p LEFT JOIN ${ident(VALUES)} c ON c.user_id = p.user_id
+      sql`SELECT p.user_id AS user_id, ${str(trait)} AS trait, ${d.toJson(sql`c.${ident(trait)}`)} AS new_value,
+            ${d.jsonValue(sql`p.traits`, [trait])} AS old_value
+          FROM profiles p LEFT JOIN ${values.ref} c ON c.user_id = p.user_id
           WHERE p.workspace = ${w}`,
   );
   try {
+    // Both sides are JSON in the engine's normal form, so a text comparison tells a changed value.
     await tx.run(
-      sql`CREATE OR REPLACE TEMP TABLE ${ident(DELTA)} AS
-          SELECT user_id, trait, new_value FROM (${join(perTrait, ' UNION ALL ')}) d
-          WHERE CAST(new_value AS VARCHAR) IS DISTINCT FROM CAST(old_value AS VARCHAR)`,
+      delta.create(
+        sql`SELECT user_id, trait, new_value FROM (${join(perTrait, ' UNION ALL ')}) d
+            WHERE new_value IS DISTINCT FROM old_value`,
+      ),
     );
     await tx.run(
       sql`INSERT INTO trait_changes (workspace, trait, user_id, value_json, "at", run_id)
-          SELECT ${w}, trait, user_id, new_value, ${ts(asOf)}, ${str(runId)} FROM ${ident(DELTA)}`,
+          SELECT ${w}, trait, user_id, new_value, ${ts(asOf)}, ${str(runId)} FROM ${delta.ref}`,
     );
     // A NULL member in a merge patch removes the key, which is what a NULL value means.
-    const time = str(at.toISOString());
-    await tx.run(
-      sql`UPDATE profiles SET
-            traits = json_merge_patch(traits, d.patch),
-            trait_times = json_merge_patch(trait_times, d.times),
-            updated_at = ${ts(at)}
-          FROM (
-            SELECT user_id, json_group_object(trait, new_value) AS patch,
-              json_group_object(trait, CASE WHEN new_value IS NULL THEN NULL ELSE to_json(${time}) END) AS times
-            FROM ${ident(DELTA)} GROUP BY user_id
-          ) d
-          WHERE profiles.workspace = ${w} AND profiles.user_id = d.user_id`,
-    );
+    const time = d.toJson(str(at.toISOString()));
+    const patches = sql`(
+        SELECT user_id, ${d.jsonObjectAgg(sql`trait`, sql`new_value`)} AS patch,
+          ${d.jsonObjectAgg(sql`trait`, sql`CASE WHEN new_value IS NULL THEN NULL ELSE ${time} END`)} AS times
+        FROM ${delta.ref} GROUP BY user_id
+      ) d`;
+    for (const statement of d.update(profiles, {
+      set: {
+        traits: d.jsonMergePatch(sql`profiles.traits`, sql`d.patch`),
+        trait_times: d.jsonMergePatch(sql`profiles.trait_times`, sql`d.times`),
+        updated_at: ts(at),
+      },
+      where: sql`profiles.workspace = ${w} AND profiles.user_id = d.user_id`,
+      from: patches,
+    })) {
+      await tx.run(statement);
+    }
     const counts = await tx.query(
-      sql`SELECT trait, count(*) AS changes, count(DISTINCT user_id) AS users FROM ${ident(DELTA)} GROUP BY trait`,
+      sql`SELECT trait, count(*) AS changes, count(DISTINCT user_id) AS users FROM ${delta.ref} GROUP BY trait`,
     );
-    const [users] = await tx.query(sql`SELECT count(DISTINCT user_id) AS users FROM ${ident(DELTA)}`);
+    const [users] = await tx.query(sql`SELECT count(DISTINCT user_id) AS users FROM ${delta.ref}`);
     const changes: Record<string, number> = Object.fromEntries(traits.map((trait) => [trait, 0]));
     for (const row of counts) changes[String(row['trait'])] = Number(row['changes']);
     return { changes, changedUsers: Number(users?.['users'] ?? 0) };
   } finally {
-    await tx.run(sql`DROP TABLE IF EXISTS ${ident(DELTA)}`);
-    await tx.run(sql`DROP TABLE IF EXISTS ${ident(VALUES)}`);
+    await tx.run(delta.drop);
+    await tx.run(values.drop);
   }
 }
