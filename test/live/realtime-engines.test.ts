@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { CellValue, Engine } from '../../src/engines/engine.js';
-import { sql, str } from '../../src/engines/sql.js';
+import { sql } from '../../src/engines/sql.js';
 import type { Touched } from '../../src/live/dependencies.js';
 import { evaluateTouched } from '../../src/live/realtime.js';
 import { listMembers } from '../../src/segments/query.js';
@@ -8,6 +8,7 @@ import { refreshAll, refreshSegment } from '../../src/segments/refresh.js';
 import { createSegment } from '../../src/segments/store.js';
 import { accounts, events, profiles } from '../../src/store/tables.js';
 import { loadFixture, onEachEngine } from '../analytics/harness.js';
+import { changeLog } from './stores.js';
 
 /**
  * Real-time evaluation (`evaluateTouched`) on every engine, with rows written straight into the tables, so it does
@@ -44,15 +45,6 @@ const profile = (ws: string, user: string, traits: object, account: string | nul
   T0,
 ];
 
-async function log(engine: Engine, workspace: string): Promise<string[]> {
-  const rows = await engine.query(
-    sql`SELECT c.seq, s.name, c.user_id, c.change FROM segment_changes AS c
-        JOIN segment_versions AS s ON s.workspace = c.workspace AND s.segment_id = c.segment_id AND s.version = 1
-        WHERE c.workspace = ${str(workspace)} ORDER BY c.seq`,
-  );
-  return rows.map((r) => `${r['seq']} ${r['change']} ${r['name']} ${r['user_id']}`);
-}
-
 async function world(engine: Engine, ws: string): Promise<void> {
   await loadFixture(engine, ws, {
     profiles: [
@@ -83,7 +75,7 @@ onEachEngine((engine) => {
     const ws = 'rt-touched';
     await world(e, ws);
     await world(e, `${ws}-other`);
-    const before = await log(e, ws);
+    const before = await changeLog(e, ws);
     expect(before).toEqual([
       '1 entered Buyers ann',
       '2 entered Pro ann',
@@ -110,7 +102,7 @@ onEachEngine((engine) => {
     );
     expect(result).toEqual({ segments: 3, users: 2, changes: 3, skipped: [] });
     // After the log, by user: ann leaves Pro, bob enters Buyers and Ordered twice (in some segment order).
-    const after = (await log(e, ws)).slice(before.length);
+    const after = (await changeLog(e, ws)).slice(before.length);
     expect(after.map((line) => line.split(' ')[0])).toEqual(['5', '6', '7']);
     expect(after[0]).toBe('5 exited Pro ann');
     expect(
@@ -126,7 +118,7 @@ onEachEngine((engine) => {
     // The other workspace, with the same user ids, is untouched.
     expect((await listMembers(e, `${ws}-other`, 'Pro')).userIds).toEqual(['ann', 'cat', HOSTILE]);
     expect((await listMembers(e, `${ws}-other`, 'Buyers')).userIds).toEqual(['ann']);
-    expect(await log(e, `${ws}-other`)).toEqual(before);
+    expect(await changeLog(e, `${ws}-other`)).toEqual(before);
 
     // A full refresh agrees for the touched users; cat's unseen change is all it finds.
     expect(await refreshSegment(e, ws, 'Pro', { asOf: T0 })).toMatchObject({ entered: 0, exited: 1 });
@@ -145,11 +137,11 @@ onEachEngine((engine) => {
     expect(result).toEqual({ segments: 1, users: 2, changes: 2, skipped: [] });
     expect((await listMembers(e, ws, 'Retail')).userIds).toEqual(['cat', HOSTILE]);
     expect((await listMembers(e, `${ws}-other`, 'Retail')).userIds).toEqual([]);
-    expect((await log(e, ws)).slice(4)).toEqual(['5 entered Retail cat', `6 entered Retail ${HOSTILE}`]);
+    expect((await changeLog(e, ws)).slice(4)).toEqual(['5 entered Retail cat', `6 entered Retail ${HOSTILE}`]);
 
     const again = await evaluateTouched(e, ws, touched({ accounts: new Set(['acme']) }), T0);
     expect(again).toEqual({ segments: 1, users: 2, changes: 0, skipped: [] });
     expect(await evaluateTouched(e, ws, touched({}), T0)).toEqual({ segments: 0, users: 0, changes: 0, skipped: [] });
-    expect(await log(e, ws)).toHaveLength(6);
+    expect(await changeLog(e, ws)).toHaveLength(6);
   });
 });

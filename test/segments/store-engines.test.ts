@@ -15,6 +15,7 @@ import {
   updateSegment,
 } from '../../src/segments/store.js';
 import { loadFixture, onEachEngine } from '../analytics/harness.js';
+import { changeLog } from '../live/stores.js';
 
 /**
  * The segment store and refresh on every engine, with rows written straight into the tables (independent of the
@@ -27,15 +28,6 @@ const LATER = new Date('2024-06-25T00:00:00Z');
 const at = (iso: string) => new Date(iso);
 const pro = { type: 'trait', trait: 'plan', op: '=', value: 'pro' };
 const recentBuyers = { type: 'event', event: 'Order Completed', window: { last: '30d' } };
-
-async function log(engine: Engine, workspace: string): Promise<string[]> {
-  const rows = await engine.query(
-    sql`SELECT c.seq, s.name, c.user_id, c.change FROM segment_changes AS c
-        JOIN segment_versions AS s ON s.workspace = c.workspace AND s.segment_id = c.segment_id AND s.version = 1
-        WHERE c.workspace = ${str(workspace)} ORDER BY c.seq`,
-  );
-  return rows.map((r) => `${r['seq']} ${r['change']} ${r['name']} ${r['user_id']}`);
-}
 
 /** ann and cat are on plan pro; ann ordered on May 20, bob on May 30, cat in January. */
 async function shop(engine: Engine, workspace: string): Promise<void> {
@@ -132,14 +124,14 @@ onEachEngine((engine) => {
       exited: 1,
     });
     expect(await refreshSegment(e, ws, 'Recent buyers', { asOf: LATER })).toMatchObject({ size: 1, entered: 0 });
-    expect(await log(e, ws)).toEqual([
+    expect(await changeLog(e, ws)).toEqual([
       '1 entered Recent buyers ann',
       '2 entered Recent buyers bob',
       '3 entered Pro ann',
       '4 entered Pro cat',
       '5 exited Recent buyers ann',
     ]);
-    expect(await log(e, `${ws}-other`)).toEqual(['1 entered Pro ann', '2 entered Pro cat']);
+    expect(await changeLog(e, `${ws}-other`)).toEqual(['1 entered Pro ann', '2 entered Pro cat']);
     expect((await listMembers(e, ws, 'Recent buyers')).userIds).toEqual(['bob']);
     expect((await membersAt(e, ws, 'Recent buyers', at('2024-06-10T00:00:00Z'))).userIds).toEqual(['ann', 'bob']);
 
@@ -181,7 +173,7 @@ onEachEngine((engine) => {
     await e.run(sql`DELETE FROM segment_members WHERE workspace = ${str(ws)} AND user_id = 'bob'`);
     expect(await refreshSegment(e, ws, 'Recent buyers', { asOf: T })).toMatchObject({ size: 2, entered: 1 });
     expect((await listMembers(e, ws, 'Recent buyers')).userIds).toEqual(['ann', 'bob']);
-    expect(await log(e, ws)).toEqual([
+    expect(await changeLog(e, ws)).toEqual([
       '1 entered Recent buyers ann',
       '2 entered Recent buyers bob',
       '3 entered Recent buyers bob',
