@@ -109,8 +109,10 @@ export class DuckDBEngine implements Engine {
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
     lane: DuckDBConnection | null,
+    /** Reads in progress on the shared reader connection, by this engine and its lane. */
+    private readonly reads: Set<Promise<unknown>> = new Set(),
   ) {
-    this.segmentsLane = lane ? new DuckDBEngine(instance, lane, reader, null) : undefined;
+    this.segmentsLane = lane ? new DuckDBEngine(instance, lane, reader, null, reads) : undefined;
     this.owner = lane !== null;
   }
 
@@ -144,7 +146,11 @@ export class DuckDBEngine implements Engine {
   }
 
   query(query: Sql): Promise<Row[]> {
-    return this.read(this.reader, query);
+    const read = this.read(this.reader, query);
+    this.reads.add(read);
+    const done = () => this.reads.delete(read);
+    read.then(done, done);
+    return read;
   }
 
   run(query: Sql): Promise<number> {
@@ -180,6 +186,9 @@ export class DuckDBEngine implements Engine {
 
   async close(): Promise<void> {
     if (!this.owner) return;
+    // Closing a connection while a query still runs on it blocks the main thread inside DuckDB (seen as a server
+    // that never finished stopping): the reads in progress finish first.
+    while (this.reads.size > 0) await Promise.allSettled([...this.reads]);
     const lane = this.segmentsLane;
     if (lane) await lane.mutex.run(async () => lane.writer.closeSync());
     await this.mutex.run(async () => {
