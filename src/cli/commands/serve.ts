@@ -9,6 +9,7 @@ import { VERSION } from '../../version.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { action, portNumber, positiveInt } from '../program.js';
+import { startStopWatchdog } from '../stop-watchdog.js';
 
 /** Serves until SIGINT/SIGTERM, then closes the server and the store cleanly. */
 export async function serveUntilStopped(
@@ -52,9 +53,16 @@ export async function serveUntilStopped(
   process.once('SIGTERM', () => now('asked twice'));
   const deadline = setTimeout(() => now(`still stopping after ${STOP_DEADLINE_MS / 1000} s`), STOP_DEADLINE_MS);
   deadline.unref();
+  // If the main thread itself is stuck, neither the timer above nor a second signal can run: a thread of its own
+  // ends the process a little later.
+  const watchdog = startStopWatchdog(
+    STOP_DEADLINE_MS + 5_000,
+    `stopping now: the process did not respond ${(STOP_DEADLINE_MS + 5_000) / 1000} s after the stop began`,
+  );
   await running.close();
   await engine.close();
   clearTimeout(deadline);
+  await watchdog();
   return running;
 }
 
