@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The dashboard tests' teardown waits for the demo server to stop, up to the server's own watchdog and beyond.
+    teardownTimeout: 90_000,
     // DuckDB and the HTTP tests each use real resources; two workers match the two cores we have.
     maxWorkers: 2,
     projects: [

@@ -92,12 +92,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((done) => child.once('exit', done));
+      const exited = new Promise((done) => child.once('exit', (...args) => done(args)));
       child.kill('SIGTERM');
       // A second signal stops the server at once (see `serveUntilStopped`); the tests are over by now.
       const again = setTimeout(() => child.kill('SIGTERM'), 10_000);
-      await exited;
+      // The server's own watchdog kills it 35 s into a stop that hangs; this is the last resort if even that fails,
+      // said out loud so a hang is seen rather than waited out until CI's time limit.
+      const last = setTimeout(() => {
+        console.warn('strata demo did not stop within 60 s of SIGTERM: killing it (SIGKILL)');
+        child.kill('SIGKILL');
+      }, 60_000);
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
       clearTimeout(again);
+      clearTimeout(last);
+      if (signal === 'SIGKILL' || code === 137)
+        console.warn(`strata demo was killed while stopping (exit ${code ?? signal}): its stop hung`);
     }
     rmSync(dir, { recursive: true, force: true });
   };
