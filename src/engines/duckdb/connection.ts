@@ -58,6 +58,11 @@ function normaliseValue(value: unknown): unknown {
   return value;
 }
 
+/** The names of the columns of DuckDB's JSON type, whose text values are parsed. */
+function jsonColumns(names: readonly string[], types: readonly DuckDBType[]): Set<string> {
+  return new Set(names.filter((_, i) => types[i]?.alias === 'JSON'));
+}
+
 /** A row as the engine returns it: JSON columns parsed, other values normalised. */
 function normaliseRow(row: Readonly<Record<string, unknown>>, jsonColumns: ReadonlySet<string>): Row {
   const out: Row = {};
@@ -203,15 +208,8 @@ export class DuckDBEngine implements Engine {
     const connection = await this.instance.connect();
     try {
       await connection.run(`SET TimeZone = 'UTC'`);
-      const { text, params } = render(query, this.dialect);
-      const bound = params.map(bindValue);
-      const result = await connection.stream(
-        text,
-        bound.map(([value]) => value),
-        bound.map(([, type]) => type),
-      );
-      const names = result.columnNames();
-      const json = new Set(names.filter((_, i) => result.columnTypes()[i]?.alias === 'JSON'));
+      const result = await connection.stream(...this.prepare(query));
+      const json = jsonColumns(result.columnNames(), result.columnTypes());
       let batch: Row[] = [];
       for await (const rows of result.yieldRowObjectJs()) {
         for (const row of rows) batch.push(normaliseRow(row, json));
@@ -226,31 +224,21 @@ export class DuckDBEngine implements Engine {
     }
   }
 
-  private async read(connection: DuckDBConnection, query: Sql): Promise<Row[]> {
+  /** A query's text with its bound values and their types, as the driver takes them. */
+  private prepare(query: Sql): [string, DuckDBValue[], DuckDBType[]] {
     const { text, params } = render(query, this.dialect);
     const bound = params.map(bindValue);
-    const reader = await connection.runAndReadAll(
-      text,
-      bound.map(([value]) => value),
-      bound.map(([, type]) => type),
-    );
-    const jsonColumns = new Set(
-      reader
-        .columnTypes()
-        .map((type, i) => (type.alias === 'JSON' ? reader.columnNames()[i] : undefined))
-        .filter((name): name is string => name !== undefined),
-    );
-    return reader.getRowObjectsJS().map((row) => normaliseRow(row, jsonColumns));
+    return [text, bound.map(([value]) => value), bound.map(([, type]) => type)];
+  }
+
+  private async read(connection: DuckDBConnection, query: Sql): Promise<Row[]> {
+    const reader = await connection.runAndReadAll(...this.prepare(query));
+    const json = jsonColumns(reader.columnNames(), reader.columnTypes());
+    return reader.getRowObjectsJS().map((row) => normaliseRow(row, json));
   }
 
   private async write(connection: DuckDBConnection, query: Sql): Promise<number> {
-    const { text, params } = render(query, this.dialect);
-    const bound = params.map(bindValue);
-    const result = await connection.run(
-      text,
-      bound.map(([value]) => value),
-      bound.map(([, type]) => type),
-    );
+    const result = await connection.run(...this.prepare(query));
     return result.rowsChanged;
   }
 
