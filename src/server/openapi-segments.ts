@@ -70,20 +70,33 @@ const tenureResult = object({
     median_ms: { type: 'number' },
   }),
 });
+const sizeDays = {
+  type: 'array',
+  items: object({
+    day: { type: 'string', format: 'date' },
+    size: count,
+    entered: count,
+    exited: count,
+    recorded: { type: 'boolean', description: 'the size is the recorded daily snapshot, not derived from the log' },
+  }),
+};
+const sizeSeries = object({
+  from: dateTime,
+  to: dateTime,
+  segments: {
+    type: 'array',
+    items: object({
+      segment: segmentRef,
+      days: sizeDays,
+      firstRefreshAt: { type: ['string', 'null'], format: 'date-time', description: 'null: never refreshed' },
+    }),
+  },
+});
 const sizeHistory = object({
   segment: segmentRef,
   from: dateTime,
   to: dateTime,
-  days: {
-    type: 'array',
-    items: object({
-      day: { type: 'string', format: 'date' },
-      size: count,
-      entered: count,
-      exited: count,
-      recorded: { type: 'boolean', description: 'the size is the recorded daily snapshot, not derived from the log' },
-    }),
-  },
+  days: sizeDays,
   refreshes: { type: 'array', items: object({ at: dateTime, size: count, entered: count, exited: count }) },
 });
 const migrationResult = object({
@@ -165,6 +178,20 @@ export function segmentPaths(): Record<string, Record<string, Operation>> {
       post: op('Refresh every segment in dependency order', {
         requestBody: body('RefreshRequest'),
         responses: { 200: ok('one result per segment', { type: 'array' }), ...errors },
+      }),
+    },
+    '/api/segments/sizes': {
+      get: op('Size at the end of each UTC day of many segments at once, for an overview', {
+        parameters: [
+          query(
+            'segments',
+            'segment ids or names, comma-separated (at most 500; escape a comma or backslash with a backslash); ' +
+              'may be repeated. Leave out for every segment of the workspace, by name',
+          ),
+          time('from', 'the first day (default: 89 days before to)'),
+          time('to', 'the last day (default: today); at most 3660 days in all'),
+        ],
+        responses: { 200: ok('{from, to, segments}', sizeSeries), ...errors, ...badParameter, ...notFound },
       }),
     },
     '/api/segments/migration': {

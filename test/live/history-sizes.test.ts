@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engines/engine.js';
 import { sql, str } from '../../src/engines/sql.js';
 import { membersAt } from '../../src/live/history/membership-at.js';
-import { recordDailySizes, segmentSizes } from '../../src/live/history/sizes.js';
+import { MAX_SIZE_SEGMENTS, recordDailySizes, segmentSizes, segmentSizesMany } from '../../src/live/history/sizes.js';
 import { refreshSegment } from '../../src/segments/refresh.js';
 import { WS } from '../helpers.js';
 import { ACTIVE, at, BUYERS, buildHistory, DAY, LAPSING, T1, T2, T3, T4 } from './history-fixture.js';
@@ -104,6 +104,60 @@ forEachStore((store) => {
       await expect(segmentSizes(engine, WS, ACTIVE, { from: new Date('x'), to: T1 })).rejects.toMatchObject({
         code: 'invalid_parameter',
         path: 'from',
+      });
+    });
+  });
+
+  describe('segmentSizesMany', () => {
+    let engine: Engine;
+    beforeAll(async () => {
+      engine = await store.open();
+      await buildHistory(engine, WS);
+      await buildHistory(engine, RECORDED, { recordSizes: true });
+      await buildHistory(engine, 'other');
+      await refreshSegment(engine, 'other', ACTIVE, { asOf: at('2024-01-07T00:00:00Z') });
+    });
+    afterAll(async () => {
+      await engine.close();
+    });
+
+    it('gives each segment the days segmentSizes gives it, in three queries for all', async () => {
+      for (const workspace of [WS, RECORDED, 'other']) {
+        const many = await segmentSizesMany(engine, workspace, RANGE);
+        expect(many.from).toEqual(at('2024-01-09'));
+        expect(many.to).toEqual(at('2024-02-16'));
+        // Every segment of the workspace, by name.
+        expect(many.segments.map((s) => s.segment.name)).toEqual([ACTIVE, BUYERS, LAPSING]);
+        for (const series of many.segments) {
+          const one = await segmentSizes(engine, workspace, series.segment.id, RANGE);
+          expect(series.days, `${workspace} ${series.segment.name}`).toEqual(one.days);
+        }
+      }
+    });
+
+    it('answers the segments named, in order, each with its first refresh', async () => {
+      const many = await segmentSizesMany(engine, 'other', { ...RANGE, segments: [LAPSING, ACTIVE] });
+      expect(many.segments.map((s) => s.segment.name)).toEqual([LAPSING, ACTIVE]);
+      // Active was refreshed once more, as of a time before the fixture's first refresh.
+      expect(many.segments.map((s) => s.firstRefreshAt)).toEqual([T1, at('2024-01-07T00:00:00Z')]);
+      expect(many.segments[1]?.days.find((d) => d.day === '2024-01-09')?.size).toBe(1);
+      expect((await segmentSizesMany(engine, 'nobody', RANGE)).segments).toEqual([]);
+    });
+
+    it('refuses an unknown segment, too many segments and a bad range', async () => {
+      await expect(segmentSizesMany(engine, WS, { ...RANGE, segments: [ACTIVE, 'Nope'] })).rejects.toMatchObject({
+        code: 'unknown_segment',
+        status: 404,
+      });
+      const many = Array.from({ length: MAX_SIZE_SEGMENTS + 1 }, () => ACTIVE);
+      await expect(segmentSizesMany(engine, WS, { ...RANGE, segments: many })).rejects.toMatchObject({
+        code: 'too_many_segments',
+        path: 'segments',
+        status: 400,
+      });
+      await expect(segmentSizesMany(engine, WS, { from: T2, to: T1 })).rejects.toMatchObject({
+        code: 'invalid_range',
+        path: 'to',
       });
     });
   });

@@ -111,6 +111,29 @@ describe('GET /api/segments/:id/sizes', () => {
   });
 });
 
+describe('GET /api/segments/sizes', () => {
+  it('gives the days of many segments at once, as each one’s own sizes route does', async () => {
+    const all = await get('/api/segments/sizes?from=2024-01-09&to=2024-02-16');
+    expect(all.status).toBe(200);
+    const body = all.body as { segments: { segment: { name: string }; days: unknown[]; firstRefreshAt: string }[] };
+    expect(body).toMatchObject({ from: '2024-01-09T00:00:00.000Z', to: '2024-02-16T00:00:00.000Z' });
+    expect(body.segments.map((s) => s.segment.name)).toEqual([ACTIVE, BUYERS, LAPSING]);
+    for (const series of body.segments) {
+      const one = await get(`${seg(series.segment.name)}/sizes?from=2024-01-09&to=2024-02-16`);
+      expect(series.days, series.segment.name).toEqual((one.body as { days: unknown[] }).days);
+      expect(series.firstRefreshAt, series.segment.name).toBe(T1.toISOString());
+    }
+    // Named, in order: the hostile name escaped in the list, and a repeated parameter; by default the last 90 days.
+    const list = [LAPSING, ACTIVE].map(escapeSegmentListItem).join(',');
+    const named = await get(`/api/segments/sizes?segments=${encodeURIComponent(list)}&segments=${BUYERS}`);
+    const series = (named.body as { segments: { segment: { name: string }; days: { day: string }[] }[] }).segments;
+    expect(series.map((s) => s.segment.name)).toEqual([LAPSING, ACTIVE, BUYERS]);
+    expect(series.map((s) => [s.days.length, s.days[0]?.day, s.days.at(-1)?.day])).toEqual(
+      Array(3).fill([90, '2024-03-04', '2024-06-01']),
+    );
+  });
+});
+
 describe('GET /api/segments/migration', () => {
   it('returns the from→to matrix of a family, hostile names escaped in the list', async () => {
     const list = [BUYERS, ACTIVE, LAPSING].map(escapeSegmentListItem).join(',');
@@ -164,6 +187,9 @@ describe('bad query parameters', () => {
       [`${seg(ACTIVE)}/tenure?asOf=2024-02-30`, 'invalid_parameter', 'asOf'],
       [`${seg(ACTIVE)}/sizes?from=2024-02-01&to=2024-01-01`, 'invalid_range', 'to'],
       [`${seg(ACTIVE)}/sizes?from=2000-01-01&to=2024-01-01`, 'range_too_long', 'from'],
+      ['/api/segments/sizes?from=2024-02-01&to=2024-01-01', 'invalid_range', 'to'],
+      ['/api/segments/sizes?segments=,', 'missing_parameter', 'segments'],
+      [`/api/segments/sizes?segments=${Array(501).fill(ACTIVE).join(',')}`, 'too_many_segments', 'segments'],
       ['/api/segments/migration?from=2024-01-01', 'missing_parameter', 'segments'],
       ['/api/segments/migration?segments=,,&from=2024-01-01', 'missing_parameter', 'segments'],
       [`/api/segments/migration?segments=${ACTIVE}`, 'missing_parameter', 'from'],
@@ -181,6 +207,7 @@ describe('bad query parameters', () => {
       `${seg("Nope'; DROP TABLE segments; --")}/changes`,
       `${seg('Nope')}/tenure`,
       `${seg('Nope')}/sizes`,
+      `/api/segments/sizes?segments=${ACTIVE},Nope`,
       `${seg('Nope')}/members?at=2024-01-01`,
       '/api/segments/migration?segments=Nope&from=2024-01-01',
     ]) {

@@ -4,7 +4,7 @@ import { UserError } from '../../errors.js';
 import { listChanges } from '../../live/history/changes.js';
 import { membersAt, parseIntParam, parseTimeParam } from '../../live/history/membership-at.js';
 import { parseSegmentList, segmentMigration } from '../../live/history/migration.js';
-import { DAY_MS, segmentSizes } from '../../live/history/sizes.js';
+import { DAY_MS, segmentSizes, segmentSizesMany } from '../../live/history/sizes.js';
 import { segmentTenure } from '../../live/history/tenure.js';
 import { segmentDefinition } from '../../segments/definition.js';
 import { definitionFromInput, ruleFromInput } from '../../segments/input.js';
@@ -72,6 +72,13 @@ const intParam = (value: string | undefined, fallback: number, max: number) => {
 /** The default range of `GET /:id/sizes`: the last 90 days, today included. */
 export const DEFAULT_SIZE_DAYS = 90;
 
+/** `from` and `to` of a sizes request: `to` defaults to now, `from` to `DEFAULT_SIZE_DAYS` days before `to`. */
+function sizeRange(fromText: string | undefined, toText: string | undefined, now: Date): { from: Date; to: Date } {
+  const to = parseTimeParam(toText, 'to') ?? now;
+  const from = parseTimeParam(fromText, 'from') ?? new Date(to.getTime() - (DEFAULT_SIZE_DAYS - 1) * DAY_MS);
+  return { from, to };
+}
+
 const required = <T>(value: T | undefined, name: string, example: string): T => {
   if (value === undefined) throw new UserError('missing_parameter', `give ${name}=${example}`, name, 400);
   return value;
@@ -135,6 +142,21 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
     const from = required(parseTimeParam(c.req.query('from'), 'from'), 'from', '<ISO time>');
     const to = parseTimeParam(c.req.query('to'), 'to') ?? deps.now();
     return c.json(await segmentMigration(deps.engine, ws(c), { segments, from, to }));
+  });
+
+  // Before `/:id`, like `/migration`.
+  app.get('/sizes', async (c) => {
+    const { from, to } = sizeRange(c.req.query('from'), c.req.query('to'), deps.now());
+    const named = c.req.queries('segments');
+    const segments = named ? named.flatMap(parseSegmentList) : undefined;
+    if (segments?.length === 0)
+      throw new UserError(
+        'missing_parameter',
+        'name segments=a,b (ids or names), or leave it out for all',
+        'segments',
+        400,
+      );
+    return c.json(await segmentSizesMany(deps.engine, ws(c), { from, to, ...(segments ? { segments } : {}) }));
   });
 
   app.get('/:id', async (c) => c.json(withText(await getSegment(deps.engine, ws(c), c.req.param('id')))));
@@ -225,14 +247,8 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
   });
 
   app.get('/:id/sizes', async (c) => {
-    const from = parseTimeParam(c.req.query('from'), 'from');
-    const to = parseTimeParam(c.req.query('to'), 'to') ?? deps.now();
-    return c.json(
-      await segmentSizes(deps.engine, ws(c), c.req.param('id'), {
-        from: from ?? new Date(to.getTime() - (DEFAULT_SIZE_DAYS - 1) * DAY_MS),
-        to,
-      }),
-    );
+    const range = sizeRange(c.req.query('from'), c.req.query('to'), deps.now());
+    return c.json(await segmentSizes(deps.engine, ws(c), c.req.param('id'), range));
   });
 
   app.get('/:id/explain', async (c) => {
