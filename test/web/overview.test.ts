@@ -25,6 +25,13 @@ describe.skipIf(!target)('the overview page', () => {
 
   it('lists every segment with the size the API reports, a trend and a sparkline', async () => {
     const page = await dashboard.goto('/');
+    // The first load has drawn its trends, so the requests counted below are the reload's.
+    await page.getByRole('img', { name: /size over 30 days/ }).first().waitFor();
+    const sizeRequests: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.endsWith('/sizes')) sizeRequests.push(path);
+    });
     const segments = await loadWith<Segment[]>(page, '/api/segments');
     expect(segments.length).toBeGreaterThanOrEqual(10);
     const table = page.getByRole('table', { name: 'Segments' });
@@ -41,6 +48,8 @@ describe.skipIf(!target)('the overview page', () => {
     const change = table.locator(`tr[data-segment-id="${champions?.id}"] td`).nth(2);
     await expect.poll(() => change.textContent()).toMatch(/^(0|[+−][\d,]+)$/);
     await expect.poll(() => page.getByRole('img', { name: /size over 30 days/ }).count()).toBe(segments.length);
+    // Every trend comes from one request for the workspace, not one per segment.
+    expect(sizeRequests).toEqual(['/api/segments/sizes']);
     await page.getByRole('img', { name: /Events per day over 30 days/ }).waitFor();
     await dashboard.screenshot('overview');
   });

@@ -19,9 +19,12 @@ export interface SizeDay {
   readonly exited: number;
 }
 
-export interface SegmentSizes {
-  readonly days: readonly SizeDay[];
-  readonly refreshes: readonly { at: string; size: number }[];
+export interface SizeSeries {
+  readonly segments: readonly {
+    readonly segment: { readonly id: string; readonly name: string };
+    readonly days: readonly SizeDay[];
+    readonly firstRefreshAt: string | null;
+  }[];
 }
 
 export interface Stats {

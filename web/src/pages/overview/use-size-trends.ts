@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
-import type { SegmentSizes, SegmentSummary } from './types';
+import type { SegmentSummary, SizeSeries } from './types';
 
 export interface SizeTrend {
   /** Size at the end of each of the last 30 days. */
@@ -11,45 +11,39 @@ export interface SizeTrend {
 
 const DAYS = 30;
 const DAY_MS = 86_400_000;
-/** Few requests at a time: a workspace may hold hundreds of segments, and the server has other work. */
-const CONCURRENCY = 4;
 
 /**
- * The last 30 days of every segment's size, one `/sizes` request per segment, a few at a time; trends appear as
- * they arrive. A failed request leaves that segment without a trend rather than failing the page.
+ * The last 30 days of every segment's size, in one request for the whole workspace (`/api/segments/sizes`), asked
+ * again whenever the list of segments is. A failed request leaves the segments without trends rather than failing
+ * the page.
  */
 export function useSizeTrends(segments: readonly SegmentSummary[] | undefined): ReadonlyMap<string, SizeTrend> {
   const [trends, setTrends] = useState<ReadonlyMap<string, SizeTrend>>(new Map());
-  const ids = segments?.map((segment) => segment.id).join(',') ?? '';
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `ids` stands for the list of segments.
   useEffect(() => {
     if (!segments) return;
     const controller = new AbortController();
     const from = new Date(Date.now() - (DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
-    const queue = segments.filter((segment) => segment.kind === 'dynamic' || segment.size !== null);
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const segment = next;
-        try {
-          const answer = await api.get<SegmentSizes>(
-            `/api/segments/${encodeURIComponent(segment.id)}/sizes`,
-            { from: `${from}T00:00:00Z` },
-            controller.signal,
-          );
-          const sizes = answer.days.map((day) => day.size);
-          const weekAgo = answer.days.at(-8);
-          const first = answer.refreshes[0];
+    // A static segment that was never sized has no history to draw.
+    const drawn = new Set(segments.filter((s) => s.kind === 'dynamic' || s.size !== null).map((s) => s.id));
+    api.get<SizeSeries>('/api/segments/sizes', { from: `${from}T00:00:00Z` }, controller.signal).then(
+      (answer) => {
+        const next = new Map<string, SizeTrend>();
+        for (const series of answer.segments) {
+          if (!drawn.has(series.segment.id)) continue;
+          const sizes = series.days.map((day) => day.size);
+          const weekAgo = series.days.at(-8);
           // Known a week ago only if the segment had been evaluated by the end of that day.
-          const known = weekAgo && first && Date.parse(first.at) < Date.parse(`${weekAgo.day}T00:00:00Z`) + DAY_MS;
-          const weekChange = known ? (sizes.at(-1) ?? 0) - weekAgo.size : null;
-          setTrends((previous) => new Map(previous).set(segment.id, { sizes, weekChange }));
-        } catch {
-          if (controller.signal.aborted) return;
+          const known =
+            weekAgo &&
+            series.firstRefreshAt !== null &&
+            Date.parse(series.firstRefreshAt) < Date.parse(`${weekAgo.day}T00:00:00Z`) + DAY_MS;
+          next.set(series.segment.id, { sizes, weekChange: known ? (sizes.at(-1) ?? 0) - weekAgo.size : null });
         }
-      }
-    };
-    void Promise.all(Array.from({ length: CONCURRENCY }, worker));
+        setTrends(next);
+      },
+      () => undefined,
+    );
     return () => controller.abort();
-  }, [ids]);
+  }, [segments]);
   return trends;
 }
