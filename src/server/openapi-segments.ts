@@ -44,7 +44,14 @@ const changesPage = object({
     type: 'array',
     items: object({ seq: count, user_id: { type: 'string' }, change: { enum: ['entered', 'exited'] }, at: dateTime }),
   },
-  next_after: { type: ['integer', 'null'], description: 'pass as `after` for the next page; null on the last' },
+  next_after: {
+    type: ['integer', 'null'],
+    description: 'oldest first: pass as `after` for the next page; null on the last page and when newest first',
+  },
+  next_before: {
+    type: ['integer', 'null'],
+    description: 'newest first: pass as `before` for the next page; null on the last page and when oldest first',
+  },
 });
 const tenureResult = object({
   segment: segmentRef,
@@ -275,16 +282,26 @@ export function segmentPaths(): Record<string, Record<string, Operation>> {
       }),
     },
     '/api/segments/{id}/changes': {
-      get: op('The enter/exit log in seq order, a page at a time (cursor: after)', {
+      get: op('The enter/exit log in seq order, oldest first (cursor: after) or newest first (cursor: before)', {
         parameters: [
           id,
-          whole('after', 'only changes with seq greater than this (the previous page’s next_after)'),
+          typed('order', 'oldest (default) or newest first; newest when before is given', {
+            type: 'string',
+            enum: ['oldest', 'newest'],
+          }),
+          whole('after', 'oldest first: only changes with seq greater than this (the previous page’s next_after)'),
+          whole('before', 'newest first: only changes with seq less than this (the previous page’s next_before)'),
           time('since', 'only changes evaluated at or after this time'),
           time('until', 'only changes evaluated before this time'),
           query('user', 'only this user'),
           typed('limit', 'page size (default 1000)', { type: 'integer', minimum: 1, maximum: 100_000 }),
         ],
-        responses: { 200: ok('{segment, changes, next_after}', changesPage), ...errors, ...badParameter, ...notFound },
+        responses: {
+          200: ok('{segment, changes, next_after, next_before}', changesPage),
+          ...errors,
+          ...badParameter,
+          ...notFound,
+        },
       }),
     },
     '/api/segments/{id}/tenure': {

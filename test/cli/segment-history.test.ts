@@ -41,6 +41,7 @@ const COMMANDS: string[][] = [
   ['segment', 'members', LAPSING, '--at', '2024-02-10', '--format', 'jsonl'],
   ['segment', 'tenure', ACTIVE, '--as-of', '2024-02-20', '--json'],
   ['segment', 'tenure', ACTIVE, '--as-of', '2024-02-20'],
+  ['segment', 'changes', ACTIVE, '--newest', '--limit', '3', '--json'],
   ['segment', 'sizes', ACTIVE, '--from', '2024-01-09', '--to', '2024-02-16', '--json'],
   ['segment', 'sizes', ACTIVE, '--from', '2024-01-09', '--to', '2024-01-11'],
   ['segment', 'migration', '--segments', FAMILY, '--from', '2024-01-20', '--to', '2024-02-15', '--json'],
@@ -69,6 +70,16 @@ describe('strata segment history commands', () => {
     expect(text.stdout.trim().split('\n')).toHaveLength(5);
     const window = await json('segment', 'changes', ACTIVE, '--since', T2.toISOString(), '--until', '2024-02-05');
     expect(window.changes).toHaveLength(3);
+    // Newest first, paging back with --before.
+    const newest = await run('segment', 'changes', ACTIVE, '--newest', '--limit', '2');
+    expect(newest.code).toBe(0);
+    expect(newest.stderr).toContain(`2 changes; older ones with --newest --before ${all.changes[10].seq}`);
+    const older = await json('segment', 'changes', ACTIVE, '--before', String(all.changes[10].seq), '--limit', '2');
+    expect(older.changes).toEqual([all.changes[9], all.changes[8]]);
+    expect(older.next_before).toBe(all.changes[8].seq);
+    const both = await run('segment', 'changes', ACTIVE, '--newest', '--after', '3');
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toContain('after pages oldest first');
   });
 
   it('lists members at a past time in every format', async () => {

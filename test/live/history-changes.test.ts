@@ -70,6 +70,35 @@ forEachStore((store) => {
       expect(second.next_after).toBeNull();
     });
 
+    it('pages newest first with a before cursor, filters included', async () => {
+      const seen: Change[] = [];
+      let before: number | undefined;
+      for (;;) {
+        const page = await listChanges(engine, WS, ACTIVE, {
+          order: 'newest',
+          limit: 5,
+          ...(before === undefined ? {} : { before }),
+        });
+        seen.push(...page.changes);
+        expect(page.next_after).toBeNull();
+        if (page.next_before === null) break;
+        expect(page.next_before).toBe(page.changes.at(-1)?.seq);
+        before = page.next_before;
+      }
+      const oldestFirst = (await listChanges(engine, WS, ACTIVE)).changes;
+      expect(seen).toEqual([...oldestFirst].reverse());
+      expect(oldestFirst.length).toBe(12);
+      // `before` alone reads newest first; with a time range and a user, the newest of what is left comes first.
+      const middle = oldestFirst[6]?.seq ?? 0;
+      expect((await listChanges(engine, WS, ACTIVE, { before: middle })).changes).toEqual(
+        oldestFirst.slice(0, 6).reverse(),
+      );
+      const bob = await listChanges(engine, WS, ACTIVE, { order: 'newest', user: 'bob', since: T3, limit: 1 });
+      expect(shape(bob.changes)).toEqual([['bob', 'exited', T4]]);
+      expect(bob.next_before).toBe(bob.changes[0]?.seq);
+      expect((await listChanges(engine, WS, ACTIVE, { order: 'newest', before: 0 })).changes).toEqual([]);
+    });
+
     it('filters by time and by user, hostile ids included', async () => {
       const between = await listChanges(engine, WS, ACTIVE, { since: T2, until: T4 });
       expect(shape(between.changes)).toEqual(ACTIVE_LOG.slice(3, 9));
@@ -101,6 +130,10 @@ forEachStore((store) => {
       await bad({ limit: 100_001 }, 'limit');
       await bad({ limit: 2.5 }, 'limit');
       await bad({ after: -1 }, 'after');
+      await bad({ before: -1 }, 'before');
+      await bad({ order: 'newest', after: 3 }, 'after');
+      await bad({ order: 'oldest', before: 3 }, 'before');
+      await bad({ order: 'sideways' as 'newest' }, 'order');
       await bad({ since: new Date('soon') }, 'since');
       await bad({ since: T2, until: T2 }, 'until', 'invalid_range');
       await expect(listChanges(engine, WS, 'Nope')).rejects.toMatchObject({ code: 'unknown_segment', status: 404 });

@@ -40,6 +40,13 @@ describe('GET /api/segments/:id/changes', () => {
       ],
       next_after: null,
     });
+    const newest = await get(`${seg(ACTIVE)}/changes?order=newest&limit=3`);
+    const newestPage = newest.body as { changes: { seq: number; user_id: string }[]; next_before: number };
+    expect(newestPage.changes.map((c) => c.user_id)).toEqual([H, 'ann', 'bob']);
+    expect(newestPage).toMatchObject({ next_after: null, next_before: newestPage.changes[2]?.seq });
+    const older = await get(`${seg(ACTIVE)}/changes?before=${newestPage.next_before}&limit=100`);
+    expect((older.body as { changes: unknown[] }).changes).toHaveLength(9);
+    expect(older.body).toMatchObject({ next_before: null });
     const window = await get(`${seg(LAPSING)}/changes?since=2024-02-01&until=2024-02-10T00:00:00Z`);
     expect((window.body as { changes: { user_id: string; change: string }[] }).changes).toEqual([
       expect.objectContaining({ user_id: 'bob', change: 'exited', at: T3.toISOString() }),
@@ -180,6 +187,9 @@ describe('bad query parameters', () => {
       [`${seg(ACTIVE)}/changes?limit=0`, 'invalid_parameter', 'limit'],
       [`${seg(ACTIVE)}/changes?limit=100001`, 'invalid_parameter', 'limit'],
       [`${seg(ACTIVE)}/changes?after=-1`, 'invalid_parameter', 'after'],
+      [`${seg(ACTIVE)}/changes?before=x`, 'invalid_parameter', 'before'],
+      [`${seg(ACTIVE)}/changes?order=up`, 'invalid_parameter', 'order'],
+      [`${seg(ACTIVE)}/changes?order=newest&after=2`, 'invalid_parameter', 'after'],
       [`${seg(ACTIVE)}/changes?since=yesterday`, 'invalid_parameter', 'since'],
       [`${seg(ACTIVE)}/changes?since=2024-02-01&until=2024-01-01`, 'invalid_range', 'until'],
       [`${seg(ACTIVE)}/members?at=${encodeURIComponent("1' OR '1'='1")}`, 'invalid_parameter', 'at'],

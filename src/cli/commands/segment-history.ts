@@ -43,11 +43,22 @@ export function migrationTable(result: Pick<MigrationResult, 'groups' | 'matrix'
   ].join('\n');
 }
 
+/** How to ask for the next page, after the count of changes shown. */
+function continuation(page: ChangesPage): string {
+  if (page.next_after !== null) return `; more with --after ${page.next_after}`;
+  if (page.next_before !== null) return `; older ones with --newest --before ${page.next_before}`;
+  return '';
+}
+
 export function registerSegmentHistory(segment: Command): void {
   segment
     .command('changes <segment>')
-    .description('who entered and exited, oldest first, a page at a time (continue with --after the last seq)')
-    .option('--after <seq>', 'only changes after this sequence number', wholeNumber('after'))
+    .description(
+      'who entered and exited, oldest first (continue with --after) or --newest first (continue with --before)',
+    )
+    .option('--newest', 'newest first, paging back with --before')
+    .option('--after <seq>', 'oldest first: only changes after this sequence number', wholeNumber('after'))
+    .option('--before <seq>', 'newest first: only changes before this sequence number', wholeNumber('before'))
     .option('--since <iso>', 'only changes evaluated at or after this time')
     .option('--until <iso>', 'only changes evaluated before this time')
     .option('--user <id>', "only this user's changes")
@@ -58,12 +69,22 @@ export function registerSegmentHistory(segment: Command): void {
         async (
           ctx,
           idOrName: string,
-          flags: { after?: number; since?: string; until?: string; user?: string; limit?: number },
+          flags: {
+            newest?: boolean;
+            after?: number;
+            before?: number;
+            since?: string;
+            until?: string;
+            user?: string;
+            limit?: number;
+          },
         ) => {
           const since = parseTimeParam(flags.since, 'since');
           const until = parseTimeParam(flags.until, 'until');
           const options = {
+            ...(flags.newest ? { order: 'newest' as const } : {}),
             ...(flags.after === undefined ? {} : { after: flags.after }),
+            ...(flags.before === undefined ? {} : { before: flags.before }),
             ...(flags.limit === undefined ? {} : { limit: flags.limit }),
             ...(since ? { since } : {}),
             ...(until ? { until } : {}),
@@ -83,9 +104,7 @@ export function registerSegmentHistory(segment: Command): void {
                 ['seq', 'at', 'change', 'user'],
               ),
             );
-            ctx.out.error(
-              `${page.changes.length.toLocaleString('en-US')} changes${page.next_after === null ? '' : `; more with --after ${page.next_after}`}`,
-            );
+            ctx.out.error(`${page.changes.length.toLocaleString('en-US')} changes${continuation(page)}`);
           }
           return undefined;
         },

@@ -18,13 +18,23 @@ export interface Change {
 export interface ChangesPage {
   readonly segment: { readonly id: string; readonly name: string };
   readonly changes: readonly Change[];
-  /** Pass as `after` to read the next page; null when this page is the last. */
+  /** Reading oldest first: pass as `after` to read the next page; null when this page is the last, or newest first. */
   readonly next_after: number | null;
+  /** Reading newest first: pass as `before` to read the next (older) page; null when this page is the last. */
+  readonly next_before: number | null;
 }
 
+/** `oldest` pages forwards from the start of the log (cursor `after`); `newest` backwards from now (cursor `before`). */
+export type ChangeOrder = 'oldest' | 'newest';
+export const CHANGE_ORDERS: readonly ChangeOrder[] = ['oldest', 'newest'];
+
 export interface ChangesOptions {
-  /** Only changes with `seq > after` (the cursor). */
+  /** Default `oldest`, or `newest` when `before` is given. */
+  readonly order?: ChangeOrder;
+  /** Oldest first: only changes with `seq > after` (the cursor). */
   readonly after?: number;
+  /** Newest first: only changes with `seq < before` (the cursor). */
+  readonly before?: number;
   /** Only changes with `at >= since`. */
   readonly since?: Date;
   /** Only changes with `at < until`. */
@@ -40,9 +50,9 @@ export const CHANGES_LIMIT = 100_000;
 const AT = ident('at');
 
 /**
- * A segment's enter/exit log in `seq` order, a page at a time: `next_after` is the cursor for the next page. Filters
- * on `at` select by evaluation time but the order stays `seq` (a refresh with an `asOf` in the past writes changes
- * whose `at` is earlier than older rows').
+ * A segment's enter/exit log in `seq` order, a page at a time, oldest first (`next_after` is the cursor for the next
+ * page) or newest first (`next_before`), as a feed shows it. Filters on `at` select by evaluation time but the order
+ * stays `seq` (a refresh with an `asOf` in the past writes changes whose `at` is earlier than older rows').
  */
 export async function listChanges(
   engine: Engine,
@@ -52,6 +62,15 @@ export async function listChanges(
 ): Promise<ChangesPage> {
   const limit = wholeNumber(options.limit, 'limit', 1000, 1, CHANGES_LIMIT);
   const after = wholeNumber(options.after, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+  if (options.order !== undefined && !CHANGE_ORDERS.includes(options.order))
+    throw new UserError('invalid_parameter', `order is oldest or newest, not ${String(options.order)}`, 'order', 400);
+  const newest = options.order === 'newest' || (options.order === undefined && options.before !== undefined);
+  if (newest && options.after !== undefined)
+    throw new UserError('invalid_parameter', 'after pages oldest first; newest first, page with before', 'after', 400);
+  if (!newest && options.before !== undefined)
+    throw new UserError('invalid_parameter', 'before pages newest first; oldest first, page with after', 'before', 400);
+  const before =
+    options.before === undefined ? null : wholeNumber(options.before, 'before', 0, 0, Number.MAX_SAFE_INTEGER);
   if (options.since) validTime(options.since, 'since');
   if (options.until) validTime(options.until, 'until');
   if (options.since && options.until && options.until.getTime() <= options.since.getTime())
@@ -60,10 +79,11 @@ export async function listChanges(
   const since = options.since ? sql` AND ${AT} >= ${ts(options.since)}` : sql``;
   const until = options.until ? sql` AND ${AT} < ${ts(options.until)}` : sql``;
   const user = options.user !== undefined ? sql` AND user_id = ${str(options.user)}` : sql``;
+  const cursor = newest ? (before === null ? sql`` : sql` AND seq < ${int(before)}`) : sql` AND seq > ${int(after)}`;
   const rows = await engine.query(
     sql`SELECT seq, user_id, change, ${AT} FROM segment_changes
-        WHERE workspace = ${str(workspace)} AND segment_id = ${str(segment.id)} AND seq > ${int(after)}${since}${until}${user}
-        ORDER BY seq LIMIT ${int(limit + 1)}`,
+        WHERE workspace = ${str(workspace)} AND segment_id = ${str(segment.id)}${cursor}${since}${until}${user}
+        ORDER BY seq ${newest ? sql`DESC` : sql`ASC`} LIMIT ${int(limit + 1)}`,
   );
   const changes = rows.slice(0, limit).map((row) => ({
     seq: Number(row['seq']),
@@ -74,6 +94,7 @@ export async function listChanges(
   return {
     segment: { id: segment.id, name: segment.name },
     changes,
-    next_after: rows.length > limit ? (changes.at(-1)?.seq ?? null) : null,
+    next_after: !newest && rows.length > limit ? (changes.at(-1)?.seq ?? null) : null,
+    next_before: newest && rows.length > limit ? (changes.at(-1)?.seq ?? null) : null,
   };
 }

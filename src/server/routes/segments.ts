@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
-import { listChanges } from '../../live/history/changes.js';
+import { type ChangeOrder, listChanges } from '../../live/history/changes.js';
 import { membersAt, parseIntParam, parseTimeParam } from '../../live/history/membership-at.js';
 import { parseSegmentList, segmentMigration } from '../../live/history/migration.js';
 import { DAY_MS, segmentSizes, segmentSizesMany } from '../../live/history/sizes.js';
@@ -216,13 +216,17 @@ export function segmentRoutes(deps: ServerDeps): Hono<AppEnv> {
   app.get('/:id/changes', async (c) => {
     const q = (name: string) => c.req.query(name);
     const after = parseIntParam(q('after'), 'after');
+    const before = parseIntParam(q('before'), 'before');
     const limit = parseIntParam(q('limit'), 'limit');
     const since = parseTimeParam(q('since'), 'since');
     const until = parseTimeParam(q('until'), 'until');
     const user = q('user');
+    const order = q('order');
     return c.json(
       await listChanges(deps.engine, ws(c), c.req.param('id'), {
+        ...(order === undefined || order === '' ? {} : { order: order as ChangeOrder }),
         ...(after === undefined ? {} : { after }),
+        ...(before === undefined ? {} : { before }),
         ...(limit === undefined ? {} : { limit }),
         ...(since ? { since } : {}),
         ...(until ? { until } : {}),
