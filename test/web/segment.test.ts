@@ -137,14 +137,15 @@ describe.skipIf(!target)('the segment page', () => {
   it('shows the enter/exit feed and links a change to its explanation', async () => {
     const segment = await segmentNamed('NPS detractors');
     const page = await dashboard.goto(`/segments/${segment.id}?tab=changes&since=all`);
-    const api = await dashboard.api<{ changes: { user_id: string; change: string }[]; next_after: number | null }>(
-      `${base(segment)}/changes?limit=50`,
+    const api = await dashboard.api<{ changes: { user_id: string; change: string }[]; next_before: number | null }>(
+      `${base(segment)}/changes?order=newest&limit=50`,
     );
     const rows = page.getByRole('tabpanel').locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(api.changes.length);
+    // Newest first, as the API answers.
     expect(await rows.first().textContent()).toContain(api.changes[0]?.user_id);
-    if (api.next_after !== null) {
-      await page.getByRole('button', { name: 'Load more' }).click();
+    if (api.next_before !== null) {
+      await page.getByRole('button', { name: 'Load older' }).click();
       await expect.poll(() => rows.count()).toBeGreaterThan(api.changes.length);
     }
     await rows.first().getByRole('link').click();

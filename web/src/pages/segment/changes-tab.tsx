@@ -28,32 +28,33 @@ interface Feed {
 }
 
 /**
- * The change log a page at a time. The API reads it forwards by sequence number (cursor `after`), so the feed starts
- * at the beginning of the chosen period and "load more" goes on towards now.
+ * The change log a page at a time, newest first (cursor `before`): the feed starts now and "load older" goes back
+ * towards the beginning of the chosen period.
  */
 function useChangeFeed(segmentId: string, since: Since) {
   const [feed, setFeed] = useState<Feed>({ changes: [], next: null, loading: true, error: undefined });
   const controller = useRef<AbortController | null>(null);
 
   const load = useCallback(
-    async (after: number | null, previous: readonly Change[]) => {
+    async (before: number | null, previous: readonly Change[]) => {
       controller.current?.abort();
       const current = new AbortController();
       controller.current = current;
-      setFeed({ changes: previous, next: after, loading: true, error: undefined });
+      setFeed({ changes: previous, next: before, loading: true, error: undefined });
       try {
         const page = await api.get<ChangesPage>(
           `/api/segments/${encodeURIComponent(segmentId)}/changes`,
           {
+            order: 'newest',
             limit: PAGE,
-            after,
+            before,
             since: since === 'all' ? null : new Date(Date.now() - Number(since) * DAY_MS).toISOString(),
           },
           current.signal,
         );
-        setFeed({ changes: [...previous, ...page.changes], next: page.next_after, loading: false, error: undefined });
+        setFeed({ changes: [...previous, ...page.changes], next: page.next_before, loading: false, error: undefined });
       } catch (error) {
-        if (!current.signal.aborted) setFeed({ changes: previous, next: after, loading: false, error });
+        if (!current.signal.aborted) setFeed({ changes: previous, next: before, loading: false, error });
       }
     },
     [segmentId, since],
@@ -125,7 +126,7 @@ export function ChangesTab({
       {feed.changes.length > 0 ? (
         <>
           <p className="muted small" role="status">
-            {formatInt(feed.changes.length)} changes shown, oldest first{feed.next === null ? '; that is all.' : '.'}
+            {formatInt(feed.changes.length)} changes shown, newest first{feed.next === null ? '; that is all.' : '.'}
           </p>
           <div className="table-scroll">
             <table>
@@ -152,7 +153,7 @@ export function ChangesTab({
       {feed.next !== null && feed.changes.length > 0 ? (
         <p>
           <button type="button" onClick={more} disabled={feed.loading}>
-            {feed.loading ? 'Loading…' : 'Load more'}
+            {feed.loading ? 'Loading…' : 'Load older'}
           </button>
         </p>
       ) : null}

@@ -138,6 +138,7 @@ export interface Change {
 export interface ChangesPage {
   readonly changes: readonly Change[];
   readonly next_after: number | null;
+  readonly next_before: number | null;
 }
 
 /** One node of GET /api/segments/:id/explain: what was tested, what the user's data held, and the verdict. */
