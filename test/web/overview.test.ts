@@ -26,7 +26,10 @@ describe.skipIf(!target)('the overview page', () => {
   it('lists every segment with the size the API reports, a trend and a sparkline', async () => {
     const page = await dashboard.goto('/');
     // The first load has drawn its trends, so the requests counted below are the reload's.
-    await page.getByRole('img', { name: /size over 30 days/ }).first().waitFor();
+    await page
+      .getByRole('img', { name: /size over 30 days/ })
+      .first()
+      .waitFor();
     const sizeRequests: string[] = [];
     page.on('request', (request) => {
       const path = new URL(request.url()).pathname;

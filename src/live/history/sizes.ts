@@ -214,9 +214,10 @@ export async function segmentSizesMany(
   const w = str(workspace);
   const chosen = options.segments
     ? await Promise.all(options.segments.map((idOrName) => getSegment(engine, workspace, idOrName)))
-    : (
-        await engine.query(sql`SELECT id, name FROM segments WHERE workspace = ${w} ORDER BY name, id`)
-      ).map((row) => ({ id: String(row['id']), name: String(row['name']) }));
+    : (await engine.query(sql`SELECT id, name FROM segments WHERE workspace = ${w} ORDER BY name, id`)).map((row) => ({
+        id: String(row['id']),
+        name: String(row['name']),
+      }));
   if (chosen.length === 0) return { from: range.from, to: range.to, segments: [] };
   const ids = [...new Set(chosen.map((segment) => segment.id))];
   const days = await dailySizes(engine, workspace, ids, range);
