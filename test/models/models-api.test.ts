@@ -305,6 +305,16 @@ describe('POST /api/models/clv on CDNOW', () => {
     expect((await empty('GET', `/api/models/runs/${run.id}`)).status).toBe(404);
     expect((await telco('GET', '/api/models')).body).toEqual({ clv: null, churn: null, cluster: null });
   });
+
+  it('answers only the models asked for, and refuses an unknown one', async () => {
+    const some = (await cdnow('GET', '/api/models?kinds=clv,%20churn,clv')).body as Record<string, Run | null>;
+    expect(Object.keys(some)).toEqual(['clv', 'churn']);
+    expect(some['clv']?.id).toBe(run.id);
+    expect((await cdnow('GET', '/api/models?kinds=cluster')).body).toEqual({ cluster: null });
+    const bad = await cdnow('GET', `/api/models?kinds=clv,${encodeURIComponent("x'; DROP TABLE runs; --")}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { code: 'invalid_parameter', path: 'kinds' } });
+  });
 });
 
 describe('POST /api/models/cluster on CDNOW', () => {

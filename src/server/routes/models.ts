@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { listRuns, RUNS_LIMIT } from '../../analytics/runs.js';
-import { MODEL_KINDS } from '../../analytics/traits/definitions.js';
+import { MODEL_KINDS, type ModelKind } from '../../analytics/traits/definitions.js';
 import { UserError } from '../../errors.js';
 import { parseIntParam } from '../../live/history/membership-at.js';
 import { modelDistribution } from '../../models/distribution.js';
@@ -18,6 +18,16 @@ const range = (value: number | undefined, name: string, min: number, max: number
   return value;
 };
 
+/** `kinds=churn,clv`: only these models (a page that draws the cluster map need not read the others); all by default. */
+function modelKinds(text: string | undefined): readonly ModelKind[] {
+  if (text === undefined || text.trim() === '') return MODEL_KINDS;
+  return [...new Set(text.split(',').map((kind) => kind.trim()))].map((kind) => {
+    if (!(MODEL_KINDS as readonly string[]).includes(kind))
+      throw new UserError('invalid_parameter', `no model "${kind}"; models: ${MODEL_KINDS.join(', ')}`, 'kinds', 400);
+    return kind as ModelKind;
+  });
+}
+
 /**
  * `/api/models`: fit a model (CLV, churn, clustering) and write its traits; the models' runs (each a version of the
  * model with its parameters, data window and quality figures) and their current per-user scores.
@@ -32,7 +42,7 @@ export function modelRoutes(deps: ServerDeps): Hono<AppEnv> {
 
   app.get('/', async (c) => {
     const latest: Record<string, unknown> = {};
-    for (const kind of MODEL_KINDS) {
+    for (const kind of modelKinds(c.req.query('kinds'))) {
       const [run] = await listRuns(deps.engine, ws(c), { kind, status: 'succeeded', limit: 1 });
       latest[kind] = run ?? null;
     }

@@ -17,7 +17,7 @@ import './personas.css';
  * The run holds everything drawn here (profiles, suggested rules, the 2-D projection), so the page needs one request.
  */
 export function PersonasPage() {
-  const models = useApi<ModelsAnswer>('/api/models');
+  const models = useApi<ModelsAnswer>('/api/models', { kinds: 'cluster' });
   const fitting = useFit('cluster', models.reload);
   const run = models.data?.cluster ?? null;
   return (

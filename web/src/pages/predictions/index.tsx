@@ -20,7 +20,7 @@ const CLV_OUTPUTS: readonly OutputName[] = ['clv', 'p_alive', 'expected_purchase
  * what drives churn, and a segment at any threshold with its live size.
  */
 export function PredictionsPage() {
-  const models = useApi<ModelsAnswer>('/api/models');
+  const models = useApi<ModelsAnswer>('/api/models', { kinds: 'churn,clv' });
   return (
     <div className="predictions">
       <PageHeader
