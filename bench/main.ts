@@ -7,6 +7,7 @@ import { enginesWorkload } from './workloads/engines.js';
 import { importWorkload } from './workloads/import.js';
 import { liveWorkload } from './workloads/live.js';
 import { modelsWorkload } from './workloads/models.js';
+import { overviewWorkload } from './workloads/overview.js';
 import { segmentsWorkload } from './workloads/segments.js';
 
 const workloads: readonly Workload[] = [
@@ -16,6 +17,7 @@ const workloads: readonly Workload[] = [
   analyticsWorkload,
   modelsWorkload,
   enginesWorkload,
+  overviewWorkload,
 ];
 
 function usage(): string {
