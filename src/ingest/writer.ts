@@ -172,10 +172,11 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
   const eventUsers = new Set<string>();
   const eventRows: CellValue[][] = [];
   for (const event of fresh) {
-    if (storedBefore.has(event.messageId)) continue;
     const userId = resolve(event);
+    // Events stored before still count towards first and last seen, which are idempotent (min and max): on an
+    // engine without rollback, a batch that failed after storing its events is retried with them as duplicates, and
+    // its users' spans (or their new profiles) must still be written. Spans already covered write nothing.
     if (userId) {
-      eventUsers.add(userId);
       const span = spans.get(userId);
       if (!span) spans.set(userId, { first: event.ts, last: event.ts });
       else {
@@ -183,6 +184,8 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
         if (event.ts > span.last) span.last = event.ts;
       }
     }
+    if (storedBefore.has(event.messageId)) continue;
+    if (userId) eventUsers.add(userId);
     eventNames.add(event.name);
     eventRows.push([
       workspace,
@@ -363,8 +366,8 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
 }
 
 /**
- * First and last seen of users who only sent events, set-based: existing profiles move their span, new users get a
- * profile with no traits. Returns the new users.
+ * First and last seen of users who only sent events, set-based: existing profiles widen their span when it grows, new
+ * users get a profile with no traits. Returns the new users.
  */
 async function writeSpans(tx: Engine, workspace: string, spans: Map<string, Span>, now: Date): Promise<string[]> {
   const w = str(workspace);
@@ -391,7 +394,10 @@ async function writeSpans(tx: Engine, workspace: string, spans: Map<string, Span
         updated_at: ts(now),
       },
       from: sql`${staging} s`,
-      where: sql`profiles.workspace = ${w} AND profiles.user_id = s.user_id`,
+      // Only profiles whose span grows: a batch of repeats leaves the rows (and on ClickHouse, their versions) alone.
+      where: sql`profiles.workspace = ${w} AND profiles.user_id = s.user_id
+                 AND (profiles.first_seen IS NULL OR profiles.last_seen IS NULL
+                      OR s.first_seen < profiles.first_seen OR s.last_seen > profiles.last_seen)`,
     }),
   );
   if (created.length > 0) await tx.run(sql`INSERT INTO profiles SELECT s.* FROM ${staging} s WHERE ${missing}`);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engines/engine.js';
-import { sql } from '../../src/engines/sql.js';
+import { sql, str } from '../../src/engines/sql.js';
 import { ingestMessages } from '../../src/ingest/pipeline.js';
 import { getAccount, getProfile, listEvents } from '../../src/store/profiles.js';
 import { onEachEngine, resetData } from '../analytics/harness.js';
@@ -243,6 +243,44 @@ onEachEngine((opened) => {
           last_seen: new Date('2024-05-12T00:00:00Z'),
         },
       ]);
+    });
+
+    it('writes first and last seen again when a batch is retried after its events were stored', async () => {
+      const track = (userId: string, id: string, timestamp: string) => ({
+        type: 'track',
+        userId,
+        event: 'Viewed',
+        messageId: id,
+        timestamp,
+      });
+      const a = [track('u1', 'm1', '2024-05-10T00:00:00Z')];
+      const b = [
+        track('u1', 'm2', '2024-05-01T00:00:00Z'),
+        track('u1', 'm3', '2024-05-30T00:00:00Z'),
+        track('u2', 'm4', '2024-05-12T00:00:00Z'),
+      ];
+      await ingest(a);
+      await ingest(b);
+      // What an engine without rollback keeps of batches that failed after storing their events: no profile writes.
+      await engine.run(sql`DELETE FROM profiles WHERE workspace = ${str(WS)}`);
+      const spans = () => engine.query(sql`SELECT user_id, first_seen, last_seen FROM profiles ORDER BY user_id`);
+      expect(await ingest(a)).toMatchObject({ stored: 0, duplicates: 1 });
+      expect(await spans()).toEqual([
+        { user_id: 'u1', first_seen: new Date('2024-05-10T00:00:00Z'), last_seen: new Date('2024-05-10T00:00:00Z') },
+      ]);
+      expect(await ingest(b)).toMatchObject({ stored: 0, duplicates: 3 });
+      const recovered = [
+        { user_id: 'u1', first_seen: new Date('2024-05-01T00:00:00Z'), last_seen: new Date('2024-05-30T00:00:00Z') },
+        { user_id: 'u2', first_seen: new Date('2024-05-12T00:00:00Z'), last_seen: new Date('2024-05-12T00:00:00Z') },
+      ];
+      expect(await spans()).toEqual(recovered);
+      // Repeats that do not widen a span leave the profiles untouched.
+      const updated = () => engine.query(sql`SELECT user_id, updated_at FROM profiles ORDER BY user_id`);
+      const before = await updated();
+      await new Promise((done) => setTimeout(done, 5));
+      await ingest([...a, ...b]);
+      expect(await updated()).toEqual(before);
+      expect(await spans()).toEqual(recovered);
     });
 
     it('merges account traits per key by message time, from any member', async () => {
