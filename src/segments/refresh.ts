@@ -1,5 +1,5 @@
 import type { Engine } from '../engines/engine.js';
-import { int, num, sql, str, ts } from '../engines/sql.js';
+import { int, num, sql, str, strList, ts } from '../engines/sql.js';
 import { UserError } from '../errors.js';
 import { dependencyOrder } from './dependencies.js';
 import { lower } from './ir/lower.js';
@@ -57,6 +57,9 @@ export async function refreshSegment(
   return refreshOne(engine, workspace, segment, saved, options.asOf ?? new Date());
 }
 
+/** The most exits a refresh deletes by listing them; more are deleted by reading the change log. */
+export const EXIT_LIST_LIMIT = 10_000;
+
 /** Refreshes every segment of a workspace in dependency order. */
 export async function refreshAll(
   engine: Engine,
@@ -104,11 +107,18 @@ async function refreshOne(
                  ${ts(new Date())}
           FROM diff`,
     );
-    const changed = sql`SELECT user_id FROM segment_changes WHERE workspace = ${w} AND seq > ${int(base)}`;
-    await tx.run(
-      sql`DELETE FROM segment_members WHERE workspace = ${w} AND segment_id = ${id}
-          AND user_id IN (${changed} AND change = 'exited')`,
-    );
+    const exited = sql`SELECT user_id FROM segment_changes
+                       WHERE workspace = ${w} AND seq > ${int(base)} AND change = 'exited'`;
+    const exits = await tx.query(sql`${exited} LIMIT ${int(EXIT_LIST_LIMIT + 1)}`);
+    if (exits.length > 0) {
+      // Named in a list, the exits are a condition ClickHouse applies to reads while the DELETE is pending; read
+      // from the log, they would make it wait for the DELETE (clickhouse/settings.ts). Large moves read the log.
+      const listed = exits.length <= EXIT_LIST_LIMIT;
+      const who = listed
+        ? tx.dialect.inList(sql`user_id`, strList(exits.map((row) => String(row['user_id']))))
+        : sql`user_id IN (${exited})`;
+      await tx.run(sql`DELETE FROM segment_members WHERE workspace = ${w} AND segment_id = ${id} AND ${who}`);
+    }
     await tx.run(
       sql`INSERT INTO segment_members SELECT ${w}, ${id}, user_id, ${at} FROM segment_changes
           WHERE workspace = ${w} AND seq > ${int(base)} AND change = 'entered'`,

@@ -4,7 +4,7 @@ import { ident, sql, str } from '../../src/engines/sql.js';
 import { membersAt } from '../../src/live/history/membership-at.js';
 import { recordDailySizes, segmentSizes } from '../../src/live/history/sizes.js';
 import { listMembers } from '../../src/segments/query.js';
-import { refreshAll, refreshSegment } from '../../src/segments/refresh.js';
+import { EXIT_LIST_LIMIT, refreshAll, refreshSegment } from '../../src/segments/refresh.js';
 import {
   createSegment,
   createStaticSegment,
@@ -180,5 +180,37 @@ onEachEngine((engine) => {
     ]);
     // The history reads the latest change per user, so the repeat changes nothing there.
     expect((await membersAt(e, ws, 'Recent buyers', T)).userIds).toEqual(['ann', 'bob']);
+  });
+
+  it('removes members in a list up to the limit, and by reading the log beyond it', async () => {
+    const e = engine();
+    const ws = 'store-many-exits';
+    const users = EXIT_LIST_LIMIT + 2;
+    await loadFixture(e, ws, {
+      profiles: Array.from({ length: users }, (_, i) => ({
+        id: `u${String(i).padStart(5, '0')}`,
+        traits: { plan: i < 3 ? 'pro' : 'free' },
+      })),
+    });
+    await createSegment(e, ws, { name: 'Everyone', rule: { type: 'trait', trait: 'plan', op: 'exists' } });
+    await createSegment(e, ws, { name: 'Paying', rule: pro });
+    expect(await refreshAll(e, ws, { asOf: T })).toMatchObject([{ size: users }, { size: 3 }]);
+    // Three leave, named in a list; then all but one leave, more than the list takes.
+    const rule = (name: string, value: unknown) => ({ name, rule: { type: 'trait', trait: 'plan', op: 'in', value } });
+    await updateSegment(e, ws, 'Everyone', rule('Everyone', ['free']));
+    await updateSegment(e, ws, 'Paying', rule('Paying', ['none']));
+    expect(await refreshAll(e, ws, { asOf: LATER })).toMatchObject([
+      { size: users - 3, entered: 0, exited: 3 },
+      { size: 0, entered: 0, exited: 3 },
+    ]);
+    await updateSegment(e, ws, 'Everyone', rule('Everyone', ['pro', 'none']));
+    await updateSegment(e, ws, 'Paying', rule('Paying', ['pro']));
+    expect(await refreshSegment(e, ws, 'Everyone', { asOf: LATER })).toMatchObject({
+      size: 3,
+      entered: 3,
+      exited: users - 3,
+    });
+    expect((await listMembers(e, ws, 'Everyone')).userIds).toEqual(['u00000', 'u00001', 'u00002']);
+    expect(await refreshSegment(e, ws, 'Paying', { asOf: LATER })).toMatchObject({ size: 3, entered: 3 });
   });
 });
