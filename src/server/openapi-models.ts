@@ -93,9 +93,7 @@ export function modelPaths(): Record<string, Record<string, Operation>> {
   return {
     '/api/models': {
       get: op('The current version of each model: its latest succeeded run, or null', {
-        parameters: [
-          query('kinds', `only these models, comma-separated (${MODEL_KINDS.join(', ')}; default: all)`),
-        ],
+        parameters: [query('kinds', `only these models, comma-separated (${MODEL_KINDS.join(', ')}; default: all)`)],
         responses: {
           200: ok('one run per model kind', {
             type: 'object',
