@@ -1,3 +1,4 @@
+import { describePredicate } from './ir/describe.js';
 import { compare, foldCase, parseTime } from './ir/lower.js';
 import type { EventSelector, IrNode, Predicate, PropertyTest, SegmentIr, TimeRange, ValueRef } from './ir/nodes.js';
 
@@ -29,6 +30,8 @@ export interface Explanation {
   readonly node: IrNode['kind'];
   readonly result: boolean;
   readonly detail: string;
+  /** For a value test: what the rule asks of the value (`= "pro"`, `in [1, 2]`, `exists`). */
+  readonly expected?: string;
   readonly actual?: unknown;
   readonly children?: readonly Explanation[];
 }
@@ -234,7 +237,13 @@ function explainNode(node: IrNode, data: UserData, asOf: number): Explanation {
     case 'value': {
       const actual = refValue(data, node.ref, asOf);
       const name = node.ref.source === 'builtin' ? node.ref.name : `${node.ref.source}.${node.ref.path.join('.')}`;
-      return { node: 'value', result: testValue(actual, node.predicate), detail: name, actual: actual ?? null };
+      return {
+        node: 'value',
+        result: testValue(actual, node.predicate),
+        detail: name,
+        expected: describePredicate(node.predicate),
+        actual: actual ?? null,
+      };
     }
     case 'count': {
       const count = selected(data, node.select).length;

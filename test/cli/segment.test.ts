@@ -78,6 +78,10 @@ describe('strata segment', () => {
     const explain = await run('segment', 'explain', 'Recent', '--user', 'bob', '--as-of', AS_OF);
     expect(explain.stdout).toContain('bob is NOT in "Recent"');
     expect(explain.stdout).toMatch(/✗ count of "Order Completed" >= 1\s+\(value: 0\)/);
+    expect((await run('segment', 'create', '--name', 'Pro', '--rule', 'plan = "pro"')).code).toBe(0);
+    const byTrait = await run('segment', 'explain', 'Pro', '--user', 'bob');
+    expect(byTrait.stdout).toMatch(/✗ trait\.plan = "pro"\s+\(value: "free"\)/);
+    expect((await run('segment', 'delete', 'Pro')).code).toBe(0);
 
     const compiled = await run('segment', 'sql', 'Recent', '--json');
     const { sql, params } = JSON.parse(compiled.stdout);

@@ -153,6 +153,19 @@ forEachEngine('segment store', (suite) =>
       expect(why.member).toBe(false);
       expect(why.explanation).toMatchObject({ node: 'aggregate', actual: 5, result: false });
       await expect(explainMember(engine, WS, 'Spenders', 'nobody')).rejects.toMatchObject({ status: 404 });
+      // A value test says what the rule asks of the value, beside what the user's data held.
+      await createSegment(engine, WS, {
+        name: 'Named',
+        rule: { type: 'trait', trait: 'country', op: 'in', value: ['FR', "O'Brien"] },
+      });
+      const named = await explainMember(engine, WS, 'Named', 'cat', { asOf: T });
+      expect(named.explanation).toMatchObject({
+        node: 'value',
+        detail: 'trait.country',
+        expected: `in ["FR", "O'Brien"]`,
+        actual: 'US',
+        result: false,
+      });
     });
   }),
 );

@@ -18,7 +18,7 @@ function describe(node: ExplainNode): string {
     case 'not':
       return 'Not this';
     case 'value':
-      return `${node.detail} is ${formatActual(node.actual)}`;
+      return `${node.detail} is ${formatActual(node.actual)}${node.expected ? `; the rule asks ${node.expected}` : ''}`;
     case 'count':
       return `${node.detail}: the user has ${formatActual(node.actual)}`;
     case 'aggregate':

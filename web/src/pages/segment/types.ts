@@ -146,6 +146,8 @@ export interface ExplainNode {
   readonly node: 'and' | 'or' | 'not' | 'const' | 'value' | 'count' | 'aggregate' | 'sequence' | 'static';
   readonly result: boolean;
   readonly detail: string;
+  /** For a value test: what the rule asks of the value (`= "pro"`, `in [1, 2]`, `exists`). */
+  readonly expected?: string;
   readonly actual?: unknown;
   readonly children?: readonly ExplainNode[];
 }
