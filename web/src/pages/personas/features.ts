@@ -26,9 +26,18 @@ export function featureLabel(name: string): string {
 const MONEY = new Set(['revenue', 'avg_order_value']);
 
 /** A feature's value in its own unit: money as money, day spans and counts as plain numbers. */
-export function formatFeature(name: string, value: number | null | undefined): string {
+function formatFeature(name: string, value: number | null | undefined): string {
   if (value == null || Number.isNaN(value)) return '–';
   if (MONEY.has(name)) return formatMoney(value);
   if (name.endsWith('_days')) return formatNumber(Math.round(value));
   return formatNumber(value);
+}
+
+/**
+ * A group's mean of a feature. A group whose members never ordered has no days since a last order: its mean is the
+ * model's stand-in, one day past the longest tenure (docs/models.md → Personas), so it is said in words instead.
+ */
+export function formatMean(name: string, means: Readonly<Record<string, number>>): string {
+  if (name === 'order_recency_days' && means['orders'] === 0) return 'no orders';
+  return formatFeature(name, means[name]);
 }

@@ -1,6 +1,6 @@
 import { formatInt, formatPercent } from '../../components/format';
 import { personaColour } from './colours';
-import { featureLabel, formatFeature } from './features';
+import { featureLabel, formatMean } from './features';
 import type { FeatureInfo, Persona } from './types';
 
 /**
@@ -56,8 +56,8 @@ export function PersonaCard({
                 {featureLabel(d.feature)}
                 <span className="sr-only">{d.difference > 0 ? ' (higher)' : ' (lower)'}</span>
               </th>
-              <td className="num">{formatFeature(d.feature, persona.mean[d.feature])}</td>
-              <td className="num muted">{formatFeature(d.feature, overall[d.feature])}</td>
+              <td className="num">{formatMean(d.feature, persona.mean)}</td>
+              <td className="num muted">{formatMean(d.feature, overall)}</td>
             </tr>
           ))}
         </tbody>
