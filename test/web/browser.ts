@@ -18,6 +18,11 @@ export interface DashboardSession {
   readonly api: <T>(path: string, init?: RequestInit) => Promise<T>;
   /** Full-page screenshot under `test-results/dashboard/<name>.png`, for review. */
   readonly screenshot: (name: string) => Promise<void>;
+  /**
+   * The test provokes a refused request (`POST` of a bad form, say): the browser's console error for it is expected
+   * rather than a failure, and the test fails if it does not happen.
+   */
+  readonly expectRefused: (path: string, status: number) => void;
 }
 
 /**
@@ -29,6 +34,7 @@ export function useDashboard(): DashboardSession {
   let context: BrowserContext | undefined;
   let page: Page | undefined;
   let errors: string[] = [];
+  let refusals: { path: string; status: number }[] = [];
 
   beforeAll(async () => {
     if (!target) return;
@@ -56,7 +62,21 @@ export function useDashboard(): DashboardSession {
     context = undefined;
     page = undefined;
     const seen = errors;
+    const expected = refusals;
     errors = [];
+    refusals = [];
+    // Chromium reports a refused request as "… status of 422 (…) (<url>)"; each expected one takes one such error.
+    const missing = expected.filter(({ path, status }) => {
+      const at = seen.findIndex((e) => {
+        const url = /\((\S+)\)$/.exec(e)?.[1];
+        return (
+          e.includes(`status of ${status} `) && url !== undefined && URL.canParse(url) && new URL(url).pathname === path
+        );
+      });
+      if (at >= 0) seen.splice(at, 1);
+      return at < 0;
+    });
+    expect(missing, 'refused requests the test expected').toEqual([]);
     expect(seen, 'console errors on the page').toEqual([]);
   });
 
@@ -95,6 +115,9 @@ export function useDashboard(): DashboardSession {
       });
       if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as T;
+    },
+    expectRefused: (path: string, status: number) => {
+      refusals.push({ path, status });
     },
     screenshot: async (name: string) => {
       if (!page) throw new Error('call goto() first');

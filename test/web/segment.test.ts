@@ -183,7 +183,19 @@ describe.skipIf(!target)('the segment page', () => {
     const listed = page.getByRole('region', { name: 'Webhooks sending this segment' });
     await listed.getByText('No webhook sends this segment yet.').waitFor();
 
+    // A secret the API refuses is shown on its field, and nothing is created.
     await page.getByLabel('Receiver URL').fill(HOOK_URL);
+    const secretField = page.getByLabel('Secret (optional, 16+ characters)');
+    await secretField.fill('too short');
+    dashboard.expectRefused('/api/webhooks', 400);
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    const fieldError = page.locator('#webhook-secret-error');
+    await expect.poll(() => fieldError.textContent()).toMatch(/16/);
+    expect(await secretField.getAttribute('aria-invalid')).toBe('true');
+    expect(await secretField.getAttribute('aria-describedby')).toBe('webhook-secret-error');
+    expect(await listed.getByText('No webhook sends this segment yet.').count()).toBe(1);
+
+    await secretField.fill('');
     await page.getByRole('button', { name: 'Create webhook' }).click();
     const secret = await page.getByTestId('webhook-secret').textContent();
     expect(secret?.length).toBeGreaterThanOrEqual(16);
