@@ -10,18 +10,22 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/web/**'] } },
-      {
-        extends: true,
-        // The dashboard in Chromium against one real `strata demo` server, started once for every file.
+      // The dashboard in Chromium against one real `strata demo` server, started once for every file: on DuckDB, and
+      // the same files again on ClickHouse (chDB).
+      ...(['web', 'web-chdb'] as const).map((name) => ({
+        extends: true as const,
         test: {
-          name: 'web',
+          name,
           include: ['test/web/**/*.test.ts'],
           globalSetup: ['test/web/global-setup.ts'],
           hookTimeout: 240_000,
+          // A test walks through a page step by step, each waiting on the server; two demo servers and the unit tests
+          // share two cores, and the builder's walk took over a minute once on chDB under that load.
+          testTimeout: 180_000,
           // Pages load their parts in parallel on a shared two-core machine: wait for what a user would wait for.
           expect: { poll: { timeout: 20_000 } },
         },
-      },
+      })),
     ],
   },
 });

@@ -7,7 +7,11 @@ import type { DashboardTarget } from './global-setup.js';
 /** The demo server started by `global-setup.ts`, or null when the browser tests are skipped. */
 export const target: DashboardTarget | null = inject('dashboard');
 
-const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/dashboard');
+/** The DuckDB run's screenshots are the ones the README shows; the chDB run's go beside them. */
+const SCREENSHOTS = resolve(
+  import.meta.dirname,
+  target?.engine === 'chdb' ? '../../test-results/dashboard-chdb' : '../../test-results/dashboard',
+);
 
 export interface DashboardSession {
   /** Opens `path` (e.g. `/rfm`) in the test's page, signed in; the first call of a test creates the page. */

@@ -12,6 +12,8 @@ export interface DashboardTarget {
   readonly url: string;
   readonly adminKey: string;
   readonly chromium: string;
+  /** The store the demo server runs on: the `web` project uses DuckDB, `web-chdb` ClickHouse in-process. */
+  readonly engine: 'duckdb' | 'chdb';
 }
 
 declare module 'vitest' {
@@ -57,7 +59,8 @@ function dashboardLink(child: ChildProcess, log: string[]): Promise<string> {
 
 /**
  * Builds the dashboard into a temporary folder and starts the real CLI (`strata demo`, which generates the demo data,
- * prepares its starter segments and models, then serves API and dashboard) on a free loopback port. Without Chromium
+ * prepares its starter segments and models, then serves API and dashboard) on a free loopback port, on DuckDB for the
+ * `web` project and on chDB for `web-chdb`, which runs the same test files. Without Chromium
  * the browser tests are skipped with a notice, except in CI, where `.ci/run` installs it and its absence is an error.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -74,20 +77,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn', build: { outDir: webDir } });
   const port = await freePort();
   const log: string[] = [];
+  const engine = project.name === 'web-chdb' ? 'chdb' : 'duckdb';
+  const store =
+    engine === 'chdb' ? ['--engine', 'chdb', '--data', join(dir, 'chdb')] : ['--db', join(dir, 'demo.duckdb')];
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/run.ts',
-      '--db',
-      join(dir, 'demo.duckdb'),
-      'demo',
-      '--users',
-      DEMO_USERS,
-      '--port',
-      String(port),
-    ],
+    ['--import', 'tsx', 'src/cli/run.ts', ...store, 'demo', '--users', DEMO_USERS, '--port', String(port)],
     { cwd: ROOT, env: { ...process.env, STRATA_WEB_DIR: webDir }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const stop = async () => {
@@ -113,7 +108,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const link = new URL(await dashboardLink(child, log));
     const adminKey = new URLSearchParams(link.hash.slice(1)).get('key') ?? '';
-    project.provide('dashboard', { url: link.origin, adminKey, chromium: CHROMIUM });
+    project.provide('dashboard', { url: link.origin, adminKey, chromium: CHROMIUM, engine });
   } catch (error) {
     await stop();
     throw error;
