@@ -15,6 +15,13 @@ onEachEngine((opened) => {
   });
 
   const ingest = (messages: unknown[]) => ingestMessages(engine, messages, { workspace: WS, now: NOW, source: 'test' });
+  const viewed = (userId: string, id: string, timestamp: string) => ({
+    type: 'track',
+    userId,
+    event: 'Viewed',
+    messageId: id,
+    timestamp,
+  });
   const countEvents = async () => Number((await engine.query(sql`SELECT count(*) AS n FROM events`))[0]?.['n']);
 
   describe('ingestion', () => {
@@ -212,20 +219,13 @@ onEachEngine((opened) => {
     });
 
     it('moves first and last seen of users who only send events, and creates new users', async () => {
-      const track = (userId: string, id: string, timestamp: string) => ({
-        type: 'track',
-        userId,
-        event: 'Viewed',
-        messageId: id,
-        timestamp,
-      });
-      await ingest([track('u1', 'm1', '2024-05-10T00:00:00Z')]);
+      await ingest([viewed('u1', 'm1', '2024-05-10T00:00:00Z')]);
       await ingest([
-        track('u1', 'm2', '2024-05-05T00:00:00Z'),
-        track('u1', 'm3', '2024-05-20T00:00:00Z'),
-        track('u3', 'm4', '2024-05-12T00:00:00Z'),
+        viewed('u1', 'm2', '2024-05-05T00:00:00Z'),
+        viewed('u1', 'm3', '2024-05-20T00:00:00Z'),
+        viewed('u3', 'm4', '2024-05-12T00:00:00Z'),
       ]);
-      await ingest([track('u1', 'm5', '2024-05-15T00:00:00Z')]);
+      await ingest([viewed('u1', 'm5', '2024-05-15T00:00:00Z')]);
       const seen = await engine.query(
         sql`SELECT user_id, traits, first_seen, last_seen FROM profiles ORDER BY user_id`,
       );
@@ -246,18 +246,11 @@ onEachEngine((opened) => {
     });
 
     it('writes first and last seen again when a batch is retried after its events were stored', async () => {
-      const track = (userId: string, id: string, timestamp: string) => ({
-        type: 'track',
-        userId,
-        event: 'Viewed',
-        messageId: id,
-        timestamp,
-      });
-      const a = [track('u1', 'm1', '2024-05-10T00:00:00Z')];
+      const a = [viewed('u1', 'm1', '2024-05-10T00:00:00Z')];
       const b = [
-        track('u1', 'm2', '2024-05-01T00:00:00Z'),
-        track('u1', 'm3', '2024-05-30T00:00:00Z'),
-        track('u2', 'm4', '2024-05-12T00:00:00Z'),
+        viewed('u1', 'm2', '2024-05-01T00:00:00Z'),
+        viewed('u1', 'm3', '2024-05-30T00:00:00Z'),
+        viewed('u2', 'm4', '2024-05-12T00:00:00Z'),
       ];
       await ingest(a);
       await ingest(b);
