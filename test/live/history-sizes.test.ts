@@ -135,8 +135,9 @@ forEachStore((store) => {
       }
     });
 
-    it('answers the segments named, in order, each with its first refresh', async () => {
-      const many = await segmentSizesMany(engine, 'other', { ...RANGE, segments: [LAPSING, ACTIVE] });
+    it('answers the segments named, in order and once each, with their first refresh', async () => {
+      const active = (await segmentSizes(engine, 'other', ACTIVE, RANGE)).segment.id;
+      const many = await segmentSizesMany(engine, 'other', { ...RANGE, segments: [LAPSING, ACTIVE, active, LAPSING] });
       expect(many.segments.map((s) => s.segment.name)).toEqual([LAPSING, ACTIVE]);
       // Active was refreshed once more, as of a time before the fixture's first refresh.
       expect(many.segments.map((s) => s.firstRefreshAt)).toEqual([T1, at('2024-01-07T00:00:00Z')]);

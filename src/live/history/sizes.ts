@@ -212,14 +212,16 @@ export async function segmentSizesMany(
       400,
     );
   const w = str(workspace);
-  const chosen = options.segments
+  const found = options.segments
     ? await Promise.all(options.segments.map((idOrName) => getSegment(engine, workspace, idOrName)))
     : (await engine.query(sql`SELECT id, name FROM segments WHERE workspace = ${w} ORDER BY name, id`)).map((row) => ({
         id: String(row['id']),
         name: String(row['name']),
       }));
+  // A segment named twice (by id and by name, say) is answered once, where it was first named.
+  const chosen = [...new Map(found.map((segment) => [segment.id, segment])).values()];
   if (chosen.length === 0) return { from: range.from, to: range.to, segments: [] };
-  const ids = [...new Set(chosen.map((segment) => segment.id))];
+  const ids = chosen.map((segment) => segment.id);
   const days = await dailySizes(engine, workspace, ids, range);
   const first = await engine.query(
     sql`SELECT segment_id, min(${AT}) AS first_at FROM segment_refreshes
