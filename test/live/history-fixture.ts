@@ -1,8 +1,10 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { Engine } from '../../src/engines/engine.js';
 import { ingestMessages } from '../../src/ingest/pipeline.js';
 import { recordDailySizes } from '../../src/live/history/sizes.js';
 import { refreshAll } from '../../src/segments/refresh.js';
 import { createSegment } from '../../src/segments/store.js';
+import type { StoreTarget } from './stores.js';
 
 /**
  * A small world whose change log is hand-computed (see the tables below): four users, three segments, four refreshes
@@ -86,4 +88,25 @@ export async function buildHistory(
     await refreshAll(engine, workspace, { asOf });
     if (o.recordSizes) await recordDailySizes(engine, workspace, asOf);
   }
+}
+
+/**
+ * Opens a store of `target` for the enclosing `describe` with the history built in `workspace`, and closes it after;
+ * `engine` is the open store.
+ */
+export function openHistory(target: StoreTarget, workspace: string): { readonly engine: Engine } {
+  let engine: Engine | undefined;
+  beforeAll(async () => {
+    engine = await target.open();
+    await buildHistory(engine, workspace);
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+  return {
+    get engine(): Engine {
+      if (!engine) throw new Error('the history store is opened in beforeAll');
+      return engine;
+    },
+  };
 }

@@ -1,26 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engines/engine.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { membersAt } from '../../src/live/history/membership-at.js';
 import { listMembers } from '../../src/segments/query.js';
 import { refreshSegment } from '../../src/segments/refresh.js';
 import { getSegment } from '../../src/segments/store.js';
 import { WS } from '../helpers.js';
-import { ACTIVE, at, BUYERS, buildHistory, HOSTILE_USER, LAPSING, T1, T2, T3, T4 } from './history-fixture.js';
+import {
+  ACTIVE,
+  at,
+  BUYERS,
+  buildHistory,
+  HOSTILE_USER,
+  LAPSING,
+  openHistory,
+  T1,
+  T2,
+  T3,
+  T4,
+} from './history-fixture.js';
 import { forEachStore } from './stores.js';
 
 forEachStore((store) => {
-  let engine: Engine;
-  beforeAll(async () => {
-    engine = await store.open();
-    await buildHistory(engine, WS);
-  });
-  afterAll(async () => {
-    await engine.close();
-  });
+  const history = openHistory(store, WS);
 
   /** A workspace for a history with a late refresh. */
   const PAST = 'past';
-  const ids = async (segment: string, time: Date) => (await membersAt(engine, WS, segment, time)).userIds;
+  const ids = async (segment: string, time: Date) => (await membersAt(history.engine, WS, segment, time)).userIds;
 
   describe('membersAt', () => {
     it('answers the membership at past times from the change log', async () => {
@@ -37,35 +41,39 @@ forEachStore((store) => {
     });
 
     it('pages and searches like listMembers, and reports the time asked for', async () => {
-      const page = await membersAt(engine, WS, ACTIVE, T1, { limit: 1, offset: 1 });
+      const page = await membersAt(history.engine, WS, ACTIVE, T1, { limit: 1, offset: 1 });
       expect(page).toEqual({ total: 3, userIds: ['bob'], at: T1 });
-      expect(await membersAt(engine, WS, ACTIVE, T1, { search: 'BRIEN "X", --' })).toMatchObject({
+      expect(await membersAt(history.engine, WS, ACTIVE, T1, { search: 'BRIEN "X", --' })).toMatchObject({
         total: 1,
         userIds: [HOSTILE_USER],
       });
-      expect(await membersAt(engine, WS, ACTIVE, T1, { search: "'; DROP TABLE x; --" })).toMatchObject({ total: 0 });
-      const segment = await getSegment(engine, WS, LAPSING);
-      expect((await membersAt(engine, WS, segment.id, T2)).userIds).toEqual(['bob', HOSTILE_USER]);
+      expect(await membersAt(history.engine, WS, ACTIVE, T1, { search: "'; DROP TABLE x; --" })).toMatchObject({
+        total: 0,
+      });
+      const segment = await getSegment(history.engine, WS, LAPSING);
+      expect((await membersAt(history.engine, WS, segment.id, T2)).userIds).toEqual(['bob', HOSTILE_USER]);
     });
 
     it('agrees with the stored membership after the last change', async () => {
       for (const name of [ACTIVE, LAPSING, BUYERS]) {
-        const now = await listMembers(engine, WS, name, { limit: 100 });
-        const then = await membersAt(engine, WS, name, at('2030-01-01T00:00:00Z'));
+        const now = await listMembers(history.engine, WS, name, { limit: 100 });
+        const then = await membersAt(history.engine, WS, name, at('2030-01-01T00:00:00Z'));
         expect(then.userIds, name).toEqual(now.userIds);
-        expect(then.userIds, name).toEqual((await membersAt(engine, WS, name, T4)).userIds);
+        expect(then.userIds, name).toEqual((await membersAt(history.engine, WS, name, T4)).userIds);
       }
     });
 
     it('rejects bad input with the parameter as the path', async () => {
-      await expect(membersAt(engine, WS, ACTIVE, new Date('nope'))).rejects.toMatchObject({
+      await expect(membersAt(history.engine, WS, ACTIVE, new Date('nope'))).rejects.toMatchObject({
         code: 'invalid_parameter',
         path: 'at',
         status: 400,
       });
-      await expect(membersAt(engine, WS, ACTIVE, T1, { limit: -1 })).rejects.toMatchObject({ path: 'limit' });
-      await expect(membersAt(engine, WS, ACTIVE, T1, { offset: 1.5 })).rejects.toMatchObject({ path: 'offset' });
-      await expect(membersAt(engine, WS, `x' OR '1'='1`, T1)).rejects.toMatchObject({
+      await expect(membersAt(history.engine, WS, ACTIVE, T1, { limit: -1 })).rejects.toMatchObject({ path: 'limit' });
+      await expect(membersAt(history.engine, WS, ACTIVE, T1, { offset: 1.5 })).rejects.toMatchObject({
+        path: 'offset',
+      });
+      await expect(membersAt(history.engine, WS, `x' OR '1'='1`, T1)).rejects.toMatchObject({
         code: 'unknown_segment',
         status: 404,
       });
@@ -75,13 +83,13 @@ forEachStore((store) => {
   describe('membersAt when a refresh runs with an asOf in the past', () => {
     // The same history in a workspace of its own.
     beforeAll(async () => {
-      await buildHistory(engine, PAST);
+      await buildHistory(history.engine, PAST);
       // Jan 7: window (Dec 31, Jan 7] holds only bob's Jan 5 visit; the stored {ann, H} exit and bob enters, at = Jan 7,
       // with sequence numbers greater than every earlier change.
-      const late = await refreshSegment(engine, PAST, ACTIVE, { asOf: at('2024-01-07T00:00:00Z') });
+      const late = await refreshSegment(history.engine, PAST, ACTIVE, { asOf: at('2024-01-07T00:00:00Z') });
       expect(late).toMatchObject({ size: 1, entered: 1, exited: 2 });
     });
-    const idsAt = async (time: string) => (await membersAt(engine, PAST, ACTIVE, at(time))).userIds;
+    const idsAt = async (time: string) => (await membersAt(history.engine, PAST, ACTIVE, at(time))).userIds;
 
     it('takes, per user, the change with the greatest seq among those with at <= T', async () => {
       expect(await idsAt('2024-01-06T00:00:00Z')).toEqual([]);
@@ -90,7 +98,7 @@ forEachStore((store) => {
       expect(await idsAt('2024-01-12T00:00:00Z')).toEqual(['bob']);
       // cy entered at T2 and nothing later-seq at or before Jan 25 says otherwise.
       expect(await idsAt('2024-01-25T00:00:00Z')).toEqual(['bob', 'cy']);
-      const now = await listMembers(engine, PAST, ACTIVE);
+      const now = await listMembers(history.engine, PAST, ACTIVE);
       expect(now.userIds).toEqual(['bob']);
       expect(await idsAt('2024-03-01T00:00:00Z')).toEqual(now.userIds);
     });

@@ -1,27 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engines/engine.js';
+import { describe, expect, it } from 'vitest';
 import { escapeSegmentListItem, parseSegmentList, segmentMigration } from '../../src/live/history/migration.js';
 import { refreshSegment } from '../../src/segments/refresh.js';
 import { createStaticSegment, getSegment } from '../../src/segments/store.js';
 import { WS } from '../helpers.js';
-import { ACTIVE, at, BUYERS, buildHistory, LAPSING, T1, T2, T3, T4 } from './history-fixture.js';
+import { ACTIVE, at, BUYERS, LAPSING, openHistory, T1, T2, T3, T4 } from './history-fixture.js';
 import { forEachStore } from './stores.js';
 
 forEachStore((store) => {
-  let engine: Engine;
-  beforeAll(async () => {
-    engine = await store.open();
-    await buildHistory(engine, WS);
-  });
-  afterAll(async () => {
-    await engine.close();
-  });
+  const history = openHistory(store, WS);
 
   describe('segmentMigration', () => {
     it('counts who moved where between two dates, first segment in the given order winning', async () => {
       // At T2: Buyers {ann, H}, Active {ann, cy}, Lapsing {bob, H} → ann, H: Buyers; cy: Active; bob: Lapsing.
       // At T4: Buyers {bob}, Active {ann, H}, Lapsing {bob}        → ann, H: Active; bob: Buyers; cy: none.
-      const result = await segmentMigration(engine, WS, { segments: [BUYERS, ACTIVE, LAPSING], from: T2, to: T4 });
+      const result = await segmentMigration(history.engine, WS, {
+        segments: [BUYERS, ACTIVE, LAPSING],
+        from: T2,
+        to: T4,
+      });
       expect(result.groups).toEqual([BUYERS, ACTIVE, LAPSING, '(none)']);
       expect(result.matrix).toEqual([
         [0, 2, 0, 0],
@@ -34,9 +30,9 @@ forEachStore((store) => {
       expect(result.from).toEqual(T2);
       expect(result.to).toEqual(T4);
       expect(result.segments).toEqual([
-        { id: (await getSegment(engine, WS, BUYERS)).id, name: BUYERS },
-        { id: (await getSegment(engine, WS, ACTIVE)).id, name: ACTIVE },
-        { id: (await getSegment(engine, WS, LAPSING)).id, name: LAPSING },
+        { id: (await getSegment(history.engine, WS, BUYERS)).id, name: BUYERS },
+        { id: (await getSegment(history.engine, WS, ACTIVE)).id, name: ACTIVE },
+        { id: (await getSegment(history.engine, WS, LAPSING)).id, name: LAPSING },
       ]);
       const from = (g: string) => `${g} · 2024-01-20`;
       const to = (g: string) => `${g} · 2024-02-15`;
@@ -60,8 +56,8 @@ forEachStore((store) => {
     it('depends on the order given, and works with ids and one segment', async () => {
       // At T1: Active {ann, bob, H}, Lapsing {}, Buyers {ann, H}; at T3: Active {bob}, Lapsing {ann, cy, H},
       // Buyers {ann, bob, H}.
-      const ordered = await segmentMigration(engine, WS, {
-        segments: [ACTIVE, (await getSegment(engine, WS, LAPSING)).id, BUYERS],
+      const ordered = await segmentMigration(history.engine, WS, {
+        segments: [ACTIVE, (await getSegment(history.engine, WS, LAPSING)).id, BUYERS],
         from: T1,
         to: T3,
       });
@@ -72,13 +68,17 @@ forEachStore((store) => {
         [0, 1, 0, 0],
       ]);
       expect(ordered.overlaps).toEqual({ from: 2, to: 3 });
-      const one = await segmentMigration(engine, WS, { segments: [ACTIVE], from: T1, to: T2 });
+      const one = await segmentMigration(history.engine, WS, { segments: [ACTIVE], from: T1, to: T2 });
       expect(one.groups).toEqual([ACTIVE, '(none)']);
       expect(one.matrix).toEqual([
         [1, 2],
         [1, 0],
       ]);
-      const fromNothing = await segmentMigration(engine, WS, { segments: [ACTIVE], from: at('2024-01-01'), to: T1 });
+      const fromNothing = await segmentMigration(history.engine, WS, {
+        segments: [ACTIVE],
+        from: at('2024-01-01'),
+        to: T1,
+      });
       expect(fromNothing.matrix).toEqual([
         [0, 0],
         [3, 0],
@@ -87,7 +87,7 @@ forEachStore((store) => {
     });
 
     it('keeps node names distinct on the same day and for a segment named "(none)"', async () => {
-      const sameDay = await segmentMigration(engine, WS, {
+      const sameDay = await segmentMigration(history.engine, WS, {
         segments: [ACTIVE],
         from: at('2024-01-10T00:00:00Z'),
         to: at('2024-01-10T06:00:00Z'),
@@ -98,15 +98,15 @@ forEachStore((store) => {
           target: 'Active · 2024-01-10T06:00:00.000Z',
         }),
       ]);
-      const sameTime = await segmentMigration(engine, WS, { segments: [ACTIVE], from: T1, to: T1 });
+      const sameTime = await segmentMigration(history.engine, WS, { segments: [ACTIVE], from: T1, to: T1 });
       expect(sameTime.links).toEqual([
         expect.objectContaining({ source: 'Active · from', target: 'Active · to', value: 3 }),
       ]);
 
-      await createStaticSegment(engine, WS, { name: '(none)', userIds: ['cy'] });
-      await refreshSegment(engine, WS, '(none)', { asOf: T2 });
+      await createStaticSegment(history.engine, WS, { name: '(none)', userIds: ['cy'] });
+      await refreshSegment(history.engine, WS, '(none)', { asOf: T2 });
       // At T2: static {cy}, Active {ann, cy}; at T4: static {cy}, Active {ann, H}.
-      const odd = await segmentMigration(engine, WS, { segments: ['(none)', ACTIVE], from: T2, to: T4 });
+      const odd = await segmentMigration(history.engine, WS, { segments: ['(none)', ACTIVE], from: T2, to: T4 });
       expect(odd.groups).toEqual(['(none)', ACTIVE, '(none 2)']);
       expect(odd.matrix).toEqual([
         [1, 0, 0],
@@ -117,14 +117,15 @@ forEachStore((store) => {
     });
 
     it('rejects bad requests', async () => {
-      const run = (segments: string[], from = T1, to = T2) => segmentMigration(engine, WS, { segments, from, to });
+      const run = (segments: string[], from = T1, to = T2) =>
+        segmentMigration(history.engine, WS, { segments, from, to });
       await expect(run([])).rejects.toMatchObject({ code: 'missing_parameter', path: 'segments', status: 400 });
       await expect(run([ACTIVE, "Nope' OR 1=1"])).rejects.toMatchObject({
         code: 'unknown_segment',
         path: 'segments',
         status: 404,
       });
-      const id = (await getSegment(engine, WS, ACTIVE)).id;
+      const id = (await getSegment(history.engine, WS, ACTIVE)).id;
       await expect(run([ACTIVE, id])).rejects.toMatchObject({ code: 'duplicate_segment', path: 'segments' });
       await expect(run([ACTIVE], T2, T1)).rejects.toMatchObject({ code: 'invalid_range', path: 'to' });
       await expect(run([ACTIVE], new Date('?'), T1)).rejects.toMatchObject({ code: 'invalid_parameter', path: 'from' });
