@@ -1,8 +1,9 @@
 import type { CellValue, Engine, Row } from '../engines/engine.js';
-import { type Sql, sql, str, strList, ts } from '../engines/sql.js';
+import { type Sql, sql, str, strList } from '../engines/sql.js';
 import type { Touched } from '../live/dependencies.js';
 import { accounts, events, identities, profiles } from '../store/tables.js';
 import type { Change, EventRecord, Subject } from './normalize.js';
+import { missingProfile, widenProfileSpans } from './profile-spans.js';
 import { emptyTraits, mergeStates, mergeTraits, type TraitState } from './traits.js';
 
 export interface WriteSummary {
@@ -366,11 +367,10 @@ async function apply(tx: Engine, workspace: string, changes: readonly Change[]):
 }
 
 /**
- * First and last seen of users who only sent events, set-based: existing profiles widen their span when it grows, new
- * users get a profile with no traits. Returns the new users.
+ * First and last seen of users who only sent events: existing profiles widen their span when it grows, new users get
+ * a profile with no traits. Returns the new users.
  */
 async function writeSpans(tx: Engine, workspace: string, spans: Map<string, Span>, now: Date): Promise<string[]> {
-  const w = str(workspace);
   const rows = [...spans].map(([userId, span]): CellValue[] => [
     workspace,
     userId,
@@ -382,24 +382,7 @@ async function writeSpans(tx: Engine, workspace: string, spans: Map<string, Span
     now,
   ]);
   const staging = await tx.stage(profiles, rows);
-  // Not a correlated NOT EXISTS: the ClickHouse family has no correlated subqueries.
-  const missing = sql`s.user_id NOT IN (SELECT user_id FROM profiles WHERE workspace = ${w})`;
-  const created = await tx.query(sql`SELECT s.user_id FROM ${staging} s WHERE ${missing}`);
-  await runAll(
-    tx,
-    tx.dialect.update(profiles, {
-      set: {
-        first_seen: sql`least(coalesce(profiles.first_seen, s.first_seen), s.first_seen)`,
-        last_seen: sql`greatest(coalesce(profiles.last_seen, s.last_seen), s.last_seen)`,
-        updated_at: ts(now),
-      },
-      from: sql`${staging} s`,
-      // Only profiles whose span grows: a batch of repeats leaves the rows (and on ClickHouse, their versions) alone.
-      where: sql`profiles.workspace = ${w} AND profiles.user_id = s.user_id
-                 AND (profiles.first_seen IS NULL OR profiles.last_seen IS NULL
-                      OR s.first_seen < profiles.first_seen OR s.last_seen > profiles.last_seen)`,
-    }),
-  );
-  if (created.length > 0) await tx.run(sql`INSERT INTO profiles SELECT s.* FROM ${staging} s WHERE ${missing}`);
+  const created = await tx.query(sql`SELECT s.user_id FROM ${staging} s WHERE ${missingProfile(workspace)}`);
+  await widenProfileSpans(tx, workspace, staging, now);
   return created.map((row) => String(row['user_id']));
 }

@@ -1,6 +1,6 @@
 import type { Engine } from '../../engines/engine.js';
-import { json, type Sql, sql, str, ts } from '../../engines/sql.js';
-import { profiles } from '../../store/tables.js';
+import { type Sql, sql, str, ts } from '../../engines/sql.js';
+import { widenProfileSpans } from '../profile-spans.js';
 
 /**
  * Set-based writes shared by the event import and the presets: the import stages its rows in a temporary table,
@@ -41,34 +41,15 @@ export function storeEvents(engine: Engine, workspace: string, now: Date, candid
 
 /**
  * Creates the profiles of users seen for the first time (no traits yet) and widens `first_seen`/`last_seen` of
- * known ones. `seen` is a relation with `user_id` (not null) and `ts`. Each user's span is staged once, then known
- * profiles are updated and new ones inserted: an engine without `ON CONFLICT … DO UPDATE` cannot do both in one
- * statement, and rewriting whole rows (an upsert of the merged profile) was slower on DuckDB for existing users.
+ * known ones (`widenProfileSpans`). `seen` is a relation with `user_id` (not null) and `ts`; each user's span is
+ * staged once.
  */
 export async function upsertProfiles(engine: Engine, workspace: string, now: Date, seen: Sql): Promise<void> {
-  const d = engine.dialect;
-  const w = str(workspace);
-  const spans = d.temp('import_spans');
+  const spans = engine.dialect.temp('import_spans');
   await engine.run(
-    spans.create(sql`SELECT user_id, min(ts) AS first_ts, max(ts) AS last_ts FROM ${seen} seen GROUP BY user_id`),
+    spans.create(sql`SELECT user_id, min(ts) AS first_seen, max(ts) AS last_seen FROM ${seen} seen GROUP BY user_id`),
   );
-  const update = d.update(profiles, {
-    set: {
-      first_seen: sql`CASE WHEN profiles.first_seen IS NULL OR s.first_ts < profiles.first_seen
-                      THEN s.first_ts ELSE profiles.first_seen END`,
-      last_seen: sql`CASE WHEN profiles.last_seen IS NULL OR s.last_ts > profiles.last_seen
-                     THEN s.last_ts ELSE profiles.last_seen END`,
-      updated_at: ts(now),
-    },
-    from: sql`${spans.ref} s`,
-    where: sql`profiles.workspace = ${w} AND profiles.user_id = s.user_id`,
-  });
-  for (const statement of update) await engine.run(statement);
-  await engine.run(
-    sql`INSERT INTO profiles
-        SELECT ${w}, s.user_id, ${json({})}, ${json({})}, NULL, s.first_ts, s.last_ts, ${ts(now)} FROM ${spans.ref} s
-        WHERE s.user_id NOT IN (SELECT user_id FROM profiles WHERE workspace = ${w})`,
-  );
+  await widenProfileSpans(engine, workspace, spans.ref, now);
   await engine.run(spans.drop);
 }
 
