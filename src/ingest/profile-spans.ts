@@ -1,4 +1,5 @@
 import type { Engine } from '../engines/engine.js';
+import { runAll } from '../engines/run-all.js';
 import { json, type Sql, sql, str, ts } from '../engines/sql.js';
 import { profiles } from '../store/tables.js';
 
@@ -27,7 +28,7 @@ export async function widenProfileSpans(engine: Engine, workspace: string, spans
                AND (profiles.first_seen IS NULL OR profiles.last_seen IS NULL
                     OR s.first_seen < profiles.first_seen OR s.last_seen > profiles.last_seen)`,
   });
-  for (const statement of statements) await engine.run(statement);
+  await runAll(engine, statements);
   await engine.run(
     sql`INSERT INTO profiles
         SELECT ${w}, s.user_id, ${json({})}, ${json({})}, NULL, s.first_seen, s.last_seen, ${ts(now)} FROM ${spans} s

@@ -1,4 +1,5 @@
 import type { CellValue, Engine, Row } from '../engines/engine.js';
+import { runAll } from '../engines/run-all.js';
 import { type Sql, sql, str, strList } from '../engines/sql.js';
 import type { Touched } from '../live/dependencies.js';
 import { accounts, events, identities, profiles } from '../store/tables.js';
@@ -34,11 +35,6 @@ interface Visitor {
   userId: string | null;
   state: TraitState;
   dirty: boolean;
-}
-
-/** Runs a dialect's statements for one change, in order (the caller holds the transaction). */
-async function runAll(tx: Engine, statements: readonly Sql[]): Promise<void> {
-  for (const statement of statements) await tx.run(statement);
 }
 
 const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)];

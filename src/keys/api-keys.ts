@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Engine, Row } from '../engines/engine.js';
+import { runAll } from '../engines/run-all.js';
 import { sql, str, ts } from '../engines/sql.js';
 import { apiKeys } from '../store/tables.js';
 
@@ -103,9 +104,7 @@ export async function revokeApiKey(engine: Engine, workspace: string, id: string
     set: { revoked_at: ts(now) },
     where: sql`api_keys.workspace = ${str(workspace)} AND api_keys.id = ${str(id)} AND api_keys.revoked_at IS NULL`,
   });
-  await engine.transaction(async (tx) => {
-    for (const statement of statements) await tx.run(statement);
-  });
+  await engine.transaction((tx) => runAll(tx, statements));
   const [row] = await engine.query(
     sql`SELECT count(*) AS n FROM api_keys WHERE workspace = ${str(workspace)} AND id = ${str(id)}`,
   );

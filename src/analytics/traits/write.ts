@@ -1,4 +1,5 @@
 import type { Engine } from '../../engines/engine.js';
+import { runAll } from '../../engines/run-all.js';
 import { ident, join, type Sql, sql, str, ts } from '../../engines/sql.js';
 import { profiles } from '../../store/tables.js';
 
@@ -60,17 +61,18 @@ export async function writeComputedTraits(
           ${d.jsonObjectAgg(sql`trait`, sql`CASE WHEN new_value IS NULL THEN NULL ELSE ${time} END`)} AS times
         FROM ${delta.ref} GROUP BY user_id
       ) d`;
-    for (const statement of d.update(profiles, {
-      set: {
-        traits: d.jsonMergePatch(sql`profiles.traits`, sql`d.patch`),
-        trait_times: d.jsonMergePatch(sql`profiles.trait_times`, sql`d.times`),
-        updated_at: ts(at),
-      },
-      where: sql`profiles.workspace = ${w} AND profiles.user_id = d.user_id`,
-      from: patches,
-    })) {
-      await tx.run(statement);
-    }
+    await runAll(
+      tx,
+      d.update(profiles, {
+        set: {
+          traits: d.jsonMergePatch(sql`profiles.traits`, sql`d.patch`),
+          trait_times: d.jsonMergePatch(sql`profiles.trait_times`, sql`d.times`),
+          updated_at: ts(at),
+        },
+        where: sql`profiles.workspace = ${w} AND profiles.user_id = d.user_id`,
+        from: patches,
+      }),
+    );
     const counts = await tx.query(
       sql`SELECT trait, count(*) AS changes, count(DISTINCT user_id) AS users FROM ${delta.ref} GROUP BY trait`,
     );

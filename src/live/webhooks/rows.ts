@@ -1,4 +1,5 @@
 import type { Engine, Row } from '../../engines/engine.js';
+import { runAll } from '../../engines/run-all.js';
 import { int, join, type Sql, sql, str } from '../../engines/sql.js';
 import type { RowUpdate } from '../../engines/write-dialect.js';
 import { webhooks } from '../../store/tables.js';
@@ -90,7 +91,5 @@ export async function updateRow(
 ): Promise<void> {
   const where = sql`webhooks.workspace = ${str(workspace)} AND webhooks.id = ${str(id)}${also}`;
   const statements = engine.dialect.update(webhooks, { set, where });
-  await engine.transaction(async (tx) => {
-    for (const statement of statements) await tx.run(statement);
-  });
+  await engine.transaction((tx) => runAll(tx, statements));
 }
