@@ -73,10 +73,15 @@ export async function segmentWithAll(
   idOrName: string,
 ): Promise<{ segment: SavedSegment; saved: SavedSegment[] }> {
   const saved = await listSegments(engine, workspace);
+  return { segment: pickSegment(saved, workspace, idOrName), saved };
+}
+
+/** The segment of `saved` with this id, else this name (as `getSegment` finds it); a 404 UserError when none. */
+export function pickSegment(saved: readonly SavedSegment[], workspace: string, idOrName: string): SavedSegment {
   const segment = saved.find((s) => s.id === idOrName) ?? saved.find((s) => s.name === idOrName);
   if (!segment)
     throw new UserError('unknown_segment', `no segment "${idOrName}" in workspace ${workspace}`, 'segment', 404);
-  return { segment, saved };
+  return segment;
 }
 
 /** A lookup of saved segments for lowering, with `overrides` standing in for definitions being saved. */

@@ -1,7 +1,7 @@
 import type { Engine } from '../../engines/engine.js';
 import { ident, int, join, type Sql, sql, str, ts } from '../../engines/sql.js';
 import { UserError } from '../../errors.js';
-import { getSegment } from '../../segments/store.js';
+import { getSegment, listSegments, pickSegment } from '../../segments/store.js';
 import { segmentSizes as segmentSizesTable } from '../../store/tables.js';
 import { validTime } from './membership-at.js';
 
@@ -212,12 +212,9 @@ export async function segmentSizesMany(
       400,
     );
   const w = str(workspace);
-  const found = options.segments
-    ? await Promise.all(options.segments.map((idOrName) => getSegment(engine, workspace, idOrName)))
-    : (await engine.query(sql`SELECT id, name FROM segments WHERE workspace = ${w} ORDER BY name, id`)).map((row) => ({
-        id: String(row['id']),
-        name: String(row['name']),
-      }));
+  // One read of the workspace's segments, whatever the number named.
+  const saved = await listSegments(engine, workspace);
+  const found = options.segments ? options.segments.map((idOrName) => pickSegment(saved, workspace, idOrName)) : saved;
   // A segment named twice (by id and by name, say) is answered once, where it was first named.
   const chosen = [...new Map(found.map((segment) => [segment.id, segment])).values()];
   if (chosen.length === 0) return { from: range.from, to: range.to, segments: [] };
